@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mlops needs to build, test and benchmark. Idempotent: installs only what is
+# missing, and only from Debian's apt repositories.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git curl
+  libboost1.74-dev libboost-system1.74-dev
+  libsqlite3-dev sqlite3
+  nlohmann-json3-dev libssl-dev libcurl4-openssl-dev
+  libspdlog-dev libfmt-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  wrk clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

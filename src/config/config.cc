@@ -1,0 +1,149 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <fstream>
+
+extern char** environ;
+
+namespace mlops {
+namespace {
+
+std::string Trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  const auto e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+Status ReadInt(const std::map<std::string, std::string>& env, const std::string& name,
+               std::int64_t min, std::int64_t max, std::int64_t& out) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return OkStatus();
+  std::int64_t v = 0;
+  const auto& s = it->second;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < min || v > max) {
+    return InvalidArgument(name + " must be an integer in " + std::to_string(min) + ".." +
+                           std::to_string(max) + ", got '" + s + "'");
+  }
+  out = v;
+  return OkStatus();
+}
+
+template <typename Int>
+Status ReadIntInto(const std::map<std::string, std::string>& env, const std::string& name,
+                   std::int64_t min, std::int64_t max, Int& out) {
+  std::int64_t v = out;
+  RETURN_IF_ERROR(ReadInt(env, name, min, max, v));
+  out = static_cast<Int>(v);
+  return OkStatus();
+}
+
+void ReadString(const std::map<std::string, std::string>& env, const std::string& name,
+                std::string& out) {
+  auto it = env.find(name);
+  if (it != env.end() && !it->second.empty()) out = it->second;
+}
+
+}  // namespace
+
+std::string Config::EffectiveDatabaseUrl() const {
+  if (!database_url.empty()) return database_url;
+  return "sqlite:" + data_dir + "/mlops.db";
+}
+
+const std::vector<SettingDoc>& SettingDocs() {
+  static const std::vector<SettingDoc> kDocs = {
+      {"SERVICE_HOST", "127.0.0.1", "address to listen on"},
+      {"SERVICE_PORT", "8000", "port to listen on (0: any free port)"},
+      {"LOG_LEVEL", "info", "trace, debug, info, warn, error"},
+      {"MLOPS_WORKER_THREADS", "0", "HTTP worker threads (0: one per core)"},
+      {"MLOPS_DATA_DIR", "./mlops-data", "where the embedded SQLite file and artifacts live"},
+      {"DATABASE_URL", "sqlite:$MLOPS_DATA_DIR/mlops.db",
+       "metadata store; aliases MLOPS_DATABASE_URL, ALEMBIC_DATABASE_URL"},
+      {"MINIO_MODEL_BUCKET_NAME", "mlops-models", "bucket for model artifacts"},
+      {"MINIO_VALIDATION_REPORTS_BUCKET_NAME", "mlops-validation-reports",
+       "bucket for validation reports"},
+      {"MLOPS_ADMIN_API_KEY", "(unset)",
+       "bootstrap admin key; if unset on first start, one is generated and printed once"},
+      {"MLOPS_MAX_ARTIFACT_BYTES", "53687091200", "largest artifact accepted (bytes)"},
+      {"MLOPS_MAX_JSON_BODY_BYTES", "1048576", "largest JSON request body (bytes)"},
+      {"MLOPS_REQUEST_TIMEOUT_SECONDS", "30", "time allowed to send headers or a JSON body"},
+      {"MLOPS_UPLOAD_IDLE_TIMEOUT_SECONDS", "60", "an upload stalled this long is aborted"},
+      {"MLOPS_SHUTDOWN_GRACE_SECONDS", "30", "on SIGTERM, how long in-flight requests may finish"},
+      {"DEFAULT_MODEL_STATUS_ON_UPLOAD", "PENDING_VALIDATION",
+       "status of a new version: STAGING or PENDING_VALIDATION"},
+  };
+  return kDocs;
+}
+
+StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
+  Config c;
+  ReadString(env, "SERVICE_HOST", c.service_host);
+  RETURN_IF_ERROR(ReadIntInto(env, "SERVICE_PORT", 0, 65535, c.service_port));
+  ReadString(env, "LOG_LEVEL", c.log_level);
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_WORKER_THREADS", 0, 256, c.worker_threads));
+  ReadString(env, "MLOPS_DATA_DIR", c.data_dir);
+  ReadString(env, "ALEMBIC_DATABASE_URL", c.database_url);
+  ReadString(env, "MLOPS_DATABASE_URL", c.database_url);
+  ReadString(env, "DATABASE_URL", c.database_url);
+  ReadString(env, "MINIO_MODEL_BUCKET_NAME", c.model_bucket);
+  ReadString(env, "MINIO_VALIDATION_REPORTS_BUCKET_NAME", c.reports_bucket);
+  if (auto it = env.find("MLOPS_ADMIN_API_KEY"); it != env.end() && !it->second.empty()) {
+    if (it->second.size() < 16) {
+      return InvalidArgument("MLOPS_ADMIN_API_KEY must be at least 16 characters long");
+    }
+    c.admin_api_key = it->second;
+  }
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_MAX_ARTIFACT_BYTES", 1, std::int64_t{1} << 50, c.max_artifact_bytes));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_MAX_JSON_BODY_BYTES", 1024, std::int64_t{1} << 30,
+                              c.max_json_body_bytes));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_REQUEST_TIMEOUT_SECONDS", 1, 3600, c.request_timeout_seconds));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_UPLOAD_IDLE_TIMEOUT_SECONDS", 1, 3600,
+                              c.upload_idle_timeout_seconds));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_SHUTDOWN_GRACE_SECONDS", 0, 3600, c.shutdown_grace_seconds));
+  if (auto it = env.find("DEFAULT_MODEL_STATUS_ON_UPLOAD"); it != env.end() && !it->second.empty()) {
+    auto status = ParseEnum<ModelVersionStatus>(it->second);
+    if (!status || (*status != ModelVersionStatus::kStaging &&
+                    *status != ModelVersionStatus::kPendingValidation)) {
+      return InvalidArgument("DEFAULT_MODEL_STATUS_ON_UPLOAD must be STAGING or PENDING_VALIDATION");
+    }
+    c.default_status_on_upload = *status;
+  }
+  const std::string& db = c.database_url;
+  if (!db.empty() && db.rfind("sqlite:", 0) != 0 && db.rfind("postgresql://", 0) != 0 &&
+      db.rfind("postgres://", 0) != 0) {
+    return InvalidArgument("DATABASE_URL must start with sqlite: or postgresql://");
+  }
+  return c;
+}
+
+std::map<std::string, std::string> ReadEnvironment(const std::string& dotenv_path) {
+  std::map<std::string, std::string> env;
+  std::ifstream in(dotenv_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = Trim(line.substr(7));
+    const auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = Trim(line.substr(0, eq));
+    std::string value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    env[key] = value;
+  }
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace mlops

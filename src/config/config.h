@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "domain/enums.h"
+
+namespace mlops {
+
+// Service configuration, read from the environment (and an optional .env file) with the seed's
+// names. Defaults give the embedded shape: SQLite and artifacts under MLOPS_DATA_DIR.
+struct Config {
+  std::string service_host = "127.0.0.1";
+  int service_port = 8000;
+  std::string log_level = "info";
+  int worker_threads = 0;  // 0: one per core
+
+  std::string data_dir = "./mlops-data";
+  std::string database_url;  // empty: sqlite:<data_dir>/mlops.db
+  std::string model_bucket = "mlops-models";
+  std::string reports_bucket = "mlops-validation-reports";
+
+  std::optional<std::string> admin_api_key;  // secret: never logged
+  std::int64_t max_artifact_bytes = 50LL * 1024 * 1024 * 1024;
+  std::int64_t max_json_body_bytes = 1024 * 1024;
+  int request_timeout_seconds = 30;       // headers and JSON bodies
+  int upload_idle_timeout_seconds = 60;   // no upload byte for this long ends it
+  int shutdown_grace_seconds = 30;
+
+  ModelVersionStatus default_status_on_upload = ModelVersionStatus::kPendingValidation;
+
+  // The database URL in force: DATABASE_URL if set, else the SQLite file under data_dir.
+  std::string EffectiveDatabaseUrl() const;
+};
+
+// One documented setting, for `mlops serve --help` and the README.
+struct SettingDoc {
+  std::string name;
+  std::string default_value;
+  std::string description;
+};
+const std::vector<SettingDoc>& SettingDocs();
+
+// Reads the configuration from `env` (variables win over the .env file's). INVALID_ARGUMENT
+// naming the variable for a malformed value.
+StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env);
+
+// The process environment merged over the file at `dotenv_path` (KEY=VALUE lines, # comments,
+// optional quotes); a missing file is not an error.
+std::map<std::string, std::string> ReadEnvironment(const std::string& dotenv_path = ".env");
+
+}  // namespace mlops

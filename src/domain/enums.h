@@ -1,0 +1,63 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace mlops {
+
+// The seed's enums (domain/enums.py); their names are the wire values.
+enum class ModelVersionStatus {
+  kStaging,
+  kPendingValidation,
+  kValidationFailed,
+  kValidated,
+  kProduction,
+  kDeprecated,
+  kArchived,
+};
+
+enum class DeploymentStatus {
+  kRequested,
+  kDeploying,
+  kActive,
+  kInactiveBluegreen,
+  kRollingOutCanary,
+  kFailed,
+  kRolledBack,
+  kDeleted,
+};
+
+enum class ValidationStatus { kPending, kRunning, kPassed, kFailed, kWarning, kSkipped };
+
+enum class ModelFormat {
+  kOnnx,
+  kTensorflowSavedmodel,
+  kPytorchTorchscript,
+  kCustomPythonContainer,
+  kOther,
+};
+
+enum class ServingInterface {
+  kTensorflowServing,
+  kTorchserve,
+  kTritonInferenceServer,
+  kCustomFastapi,
+  kCustomFlask,
+};
+
+std::string_view ToString(ModelVersionStatus v);
+std::string_view ToString(DeploymentStatus v);
+std::string_view ToString(ValidationStatus v);
+std::string_view ToString(ModelFormat v);
+std::string_view ToString(ServingInterface v);
+
+// Parses a wire value (exact, upper-case); nullopt for anything else.
+template <typename Enum>
+std::optional<Enum> ParseEnum(std::string_view text);
+
+// Every value of an enum, in declaration order (for error messages and the OpenAPI document).
+template <typename Enum>
+std::span<const Enum> AllValues();
+
+}  // namespace mlops
