@@ -116,4 +116,30 @@ class MetadataStore {
   virtual StatusOr<int> SchemaVersion() = 0;
 };
 
+namespace internal {
+template <typename Fn, typename Run>
+auto RunForValue(Fn&& fn, Run&& run) -> decltype(fn(std::declval<MetadataTx&>())) {
+  std::optional<decltype(fn(std::declval<MetadataTx&>()))> result;
+  Status status = run([&](MetadataTx& tx) {
+    result.emplace(fn(tx));
+    return result->status();
+  });
+  if (!status.ok()) return status;
+  return std::move(*result);
+}
+}  // namespace internal
+
+// Runs `fn` (MetadataTx& -> StatusOr<T>) in a read-only transaction and returns its result.
+template <typename Fn>
+auto ReadValue(MetadataStore& store, Fn&& fn) {
+  return internal::RunForValue(fn, [&](const MetadataStore::TxFn& f) { return store.Read(f); });
+}
+
+// Runs `fn` (MetadataTx& -> StatusOr<T>) in a read-write transaction and returns its result once
+// committed.
+template <typename Fn>
+auto WriteValue(MetadataStore& store, Fn&& fn) {
+  return internal::RunForValue(fn, [&](const MetadataStore::TxFn& f) { return store.Write(f); });
+}
+
 }  // namespace mlops

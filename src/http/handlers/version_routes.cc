@@ -1,0 +1,133 @@
+#include "http/api_codec.h"
+#include "http/handlers/byte_range.h"
+#include "http/handlers/routes.h"
+#include "http/handlers/version_upload_sink.h"
+#include "http/responses.h"
+
+namespace mlops::http {
+namespace {
+
+std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
+
+// True if an If-None-Match header names this entity tag (or is "*").
+bool MatchesEtag(std::optional<std::string_view> header, const std::string& quoted_etag) {
+  if (!header) return false;
+  std::string_view list = *header;
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    std::string_view tag = list.substr(0, comma);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);
+    if (tag == "*" || tag == quoted_etag) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
+  ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
+  ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.GetVersion(id));
+  const auto slash = version.artifact_path.find('/');
+  if (slash == std::string::npos) return Internal("artifact path without bucket: " + id);
+  const std::string bucket = version.artifact_path.substr(0, slash);
+  const std::string key = version.artifact_path.substr(slash + 1);
+  const std::string etag = Quoted(version.artifact_sha256);
+  const std::int64_t size = version.artifact_size_bytes;
+
+  Response r;
+  r.content_type = "application/octet-stream";
+  r.headers = {{"ETag", etag},
+               {"Accept-Ranges", "bytes"},
+               {"Content-Disposition",
+                "attachment; filename=\"" + key.substr(key.rfind('/') + 1) + "\""}};
+  if (MatchesEtag(req.Header("if-none-match"), etag)) {
+    r.status = 304;
+    r.content_type.clear();
+    return r;
+  }
+  const RangeResult range = ResolveRange(req.Header("range"), size);
+  if (range.kind == RangeResult::Kind::kUnsatisfiable) {
+    Response e = ErrorResponse(InvalidArgument("the requested range is outside the artifact"));
+    e.status = 416;
+    e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
+    return e;
+  }
+  StatusOr<std::unique_ptr<ArtifactReader>> reader =
+      ctx.artifacts.Open(bucket, key, range.range.offset, range.range.length);
+  if (!reader.ok()) {
+    if (reader.status().code() == StatusCode::kNotFound) {
+      return Internal("artifact of version " + id + " is missing from the store");
+    }
+    return reader.status();
+  }
+  r.stream = std::move(reader).value();
+  r.stream_length = range.range.length;
+  if (range.kind == RangeResult::Kind::kPartial) {
+    r.status = 206;
+    r.headers.emplace_back("Content-Range",
+                           "bytes " + std::to_string(range.range.offset) + "-" +
+                               std::to_string(range.range.offset + range.range.length - 1) + "/" +
+                               std::to_string(size));
+  }
+  return r;
+}
+
+}  // namespace
+
+void AddVersionRoutes(Router& router, ApiContext& ctx) {
+  const std::string models = std::string(kApiBase) + "/models";
+
+  router.Add({"POST", models + "/{model_id}/versions", Permission::kWriteRegistry, nullptr,
+              [&ctx](Request& req) -> StatusOr<std::unique_ptr<BodySink>> {
+                ASSIGN_OR_RETURN(std::string model_id, UuidParam(req, "model_id"));
+                ASSIGN_OR_RETURN(std::string boundary,
+                                 MultipartParser::BoundaryFromContentType(
+                                     req.Header("content-type").value_or("")));
+                RETURN_IF_ERROR(ctx.registry.GetModel(model_id));
+                return std::make_unique<VersionUploadSink>(ctx.uploads, model_id,
+                                                           req.principal->key_id, boundary);
+              }});
+
+  router.Add({"GET", models + "/{model_id}/versions", Permission::kReadRegistry,
+              Guarded([&ctx](Request& req) -> StatusOr<Response> {
+                ASSIGN_OR_RETURN(std::string model_id, UuidParam(req, "model_id"));
+                ASSIGN_OR_RETURN(PageRequest page, ParsePage(req));
+                VersionFilter filter;
+                if (auto v = req.Query("status")) {
+                  filter.status = ParseEnum<ModelVersionStatus>(*v);
+                  if (!filter.status) {
+                    return InvalidArgument("status must be a ModelVersionStatus value, got '" +
+                                           std::string(*v) + "'");
+                  }
+                }
+                ASSIGN_OR_RETURN(auto versions, ctx.registry.ListVersions(model_id, filter, page));
+                return ListResponse(ToJsonArray(versions), versions.total);
+              }),
+              nullptr});
+
+  router.Add({"GET", models + "/versions/{version_id}", Permission::kReadRegistry,
+              Guarded([&ctx](Request& req) -> StatusOr<Response> {
+                ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
+                ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.GetVersion(id));
+                return JsonResponse(200, ToJson(version));
+              }),
+              nullptr});
+
+  router.Add({"GET", models + "/versions/{version_id}/artifact", Permission::kReadRegistry,
+              Guarded([&ctx](Request& req) { return DownloadArtifact(ctx, req); }), nullptr});
+
+  router.Add({"PATCH", models + "/versions/{version_id}/status", Permission::kWriteRegistry,
+              Guarded([&ctx](Request& req) -> StatusOr<Response> {
+                ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
+                RETURN_IF_ERROR(RequireJson(req));
+                ASSIGN_OR_RETURN(ModelVersionStatus to, DecodeStatusChange(req.body));
+                ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.ChangeVersionStatus(
+                                                           id, to, TransitionActor::kUser));
+                return JsonResponse(200, ToJson(version));
+              }),
+              nullptr});
+}
+
+}  // namespace mlops::http
