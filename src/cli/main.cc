@@ -1,1 +1,60 @@
-int main() { return 0; }
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/serve_command.h"
+#include "common/logging.h"
+#include "config/config.h"
+
+namespace {
+
+std::string SettingsHelp() {
+  std::ostringstream out;
+  out << "\nConfiguration (environment variables, or a .env file in the working directory):\n";
+  for (const auto& s : mlops::SettingDocs()) {
+    out << "  " << s.name << " (default " << s.default_value << ")\n      " << s.description
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mlops: the CreativeFlow MLOps service and its client"};
+  app.set_version_flag("--version", MLOPS_VERSION);
+  app.require_subcommand(1);
+
+  mlops::cli::ServeFlags serve_flags;
+  std::string host;
+  int port = -1;
+  CLI::App* serve = app.add_subcommand("serve", "Run the service");
+  serve->add_option("--host", host, "Address to listen on (overrides SERVICE_HOST)");
+  serve->add_option("--port", port, "Port to listen on, 0 for any (overrides SERVICE_PORT)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--port-file", serve_flags.port_file,
+                    "Write the bound port to this file once listening");
+  serve->footer(SettingsHelp());
+
+  CLI::App* migrate = app.add_subcommand("migrate", "Apply pending metadata migrations and exit");
+  migrate->footer(SettingsHelp());
+
+  CLI11_PARSE(app, argc, argv);
+
+  auto config = mlops::LoadConfig(mlops::ReadEnvironment());
+  if (!config.ok()) {
+    std::cerr << "mlops: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (!mlops::InitLogging(config->log_level)) {
+    std::cerr << "mlops: LOG_LEVEL must be trace, debug, info, warn, error or off\n";
+    return 2;
+  }
+  if (!host.empty()) serve_flags.host = host;
+  if (port >= 0) serve_flags.port = port;
+
+  if (*serve) return mlops::cli::Serve(*config, serve_flags);
+  if (*migrate) return mlops::cli::Migrate(*config);
+  return 2;
+}

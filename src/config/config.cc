@@ -60,6 +60,7 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_DATA_DIR", "./mlops-data", "where the embedded SQLite file and artifacts live"},
       {"DATABASE_URL", "sqlite:$MLOPS_DATA_DIR/mlops.db",
        "metadata store; aliases MLOPS_DATABASE_URL, ALEMBIC_DATABASE_URL"},
+      {"MINIO_ENDPOINT", "(unset)", "S3/MinIO endpoint; unset keeps artifacts on the filesystem"},
       {"MINIO_MODEL_BUCKET_NAME", "mlops-models", "bucket for model artifacts"},
       {"MINIO_VALIDATION_REPORTS_BUCKET_NAME", "mlops-validation-reports",
        "bucket for validation reports"},
@@ -86,6 +87,7 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
   ReadString(env, "ALEMBIC_DATABASE_URL", c.database_url);
   ReadString(env, "MLOPS_DATABASE_URL", c.database_url);
   ReadString(env, "DATABASE_URL", c.database_url);
+  ReadString(env, "MINIO_ENDPOINT", c.s3_endpoint);
   ReadString(env, "MINIO_MODEL_BUCKET_NAME", c.model_bucket);
   ReadString(env, "MINIO_VALIDATION_REPORTS_BUCKET_NAME", c.reports_bucket);
   if (auto it = env.find("MLOPS_ADMIN_API_KEY"); it != env.end() && !it->second.empty()) {

@@ -21,6 +21,7 @@ struct Config {
 
   std::string data_dir = "./mlops-data";
   std::string database_url;  // empty: sqlite:<data_dir>/mlops.db
+  std::string s3_endpoint;   // MINIO_ENDPOINT; empty: artifacts under data_dir/artifacts
   std::string model_bucket = "mlops-models";
   std::string reports_bucket = "mlops-validation-reports";
 

@@ -86,8 +86,9 @@ void AddVersionRoutes(Router& router, ApiContext& ctx) {
                                  MultipartParser::BoundaryFromContentType(
                                      req.Header("content-type").value_or("")));
                 RETURN_IF_ERROR(ctx.registry.GetModel(model_id));
-                return std::make_unique<VersionUploadSink>(ctx.uploads, model_id,
-                                                           req.principal->key_id, boundary);
+                std::unique_ptr<BodySink> sink = std::make_unique<VersionUploadSink>(
+                    ctx.uploads, model_id, req.principal->key_id, boundary);
+                return sink;
               }});
 
   router.Add({"GET", models + "/{model_id}/versions", Permission::kReadRegistry,

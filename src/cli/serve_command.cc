@@ -1,0 +1,98 @@
+#include "cli/serve_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "artifacts/artifact_store_factory.h"
+#include "common/logging.h"
+#include "http/api_context.h"
+#include "http/handlers/routes.h"
+#include "http/server.h"
+#include "store/metadata_store_factory.h"
+
+namespace mlops::cli {
+namespace {
+
+int Fail(std::string_view what, const Status& status) {
+  Log(LogLevel::kError, std::string(what), {{"error", status.ToString()}});
+  return 1;
+}
+
+// The embedded defaults keep everything under MLOPS_DATA_DIR; make sure it exists.
+Status PrepareDataDir(const Config& config) {
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Unavailable("cannot create MLOPS_DATA_DIR " + config.data_dir + ": " + ec.message());
+  return OkStatus();
+}
+
+StatusOr<std::unique_ptr<MetadataStore>> OpenMigratedStore(const Config& config) {
+  RETURN_IF_ERROR(PrepareDataDir(config));
+  ASSIGN_OR_RETURN(auto store, OpenMetadataStore(config.EffectiveDatabaseUrl()));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+}  // namespace
+
+int Migrate(const Config& config) {
+  auto store = OpenMigratedStore(config);
+  if (!store.ok()) return Fail("migration failed", store.status());
+  auto version = (*store)->SchemaVersion();
+  Log(LogLevel::kInfo, "migrations applied", {{"schema_version", version.ok() ? *version : -1}});
+  return 0;
+}
+
+int Serve(const Config& config, const ServeFlags& flags) {
+  auto store = OpenMigratedStore(config);
+  if (!store.ok()) return Fail("cannot open the metadata store", store.status());
+  auto artifacts = OpenArtifactStore({config.data_dir + "/artifacts", config.s3_endpoint});
+  if (!artifacts.ok()) return Fail("cannot open the artifact store", artifacts.status());
+  if (Status s = (*artifacts)->SweepTemporaries(); !s.ok()) {
+    return Fail("cannot sweep temporary artifacts", s);
+  }
+
+  RegistryService registry(**store);
+  UploadService uploads(**store, **artifacts,
+                        {config.model_bucket, config.max_artifact_bytes,
+                         config.default_status_on_upload});
+  FeedbackService feedback(**store);
+  ApiKeyService keys(**store, config.admin_api_key);
+  http::Metrics metrics;
+
+  auto generated = keys.EnsureAdminKey();
+  if (!generated.ok()) return Fail("cannot create the first admin key", generated.status());
+  if (*generated) {
+    // Shown once, on the console only: the store keeps just its hash.
+    std::cout << "mlops: created admin API key (shown only now): " << **generated << std::endl;
+  }
+
+  http::ApiContext ctx{config, **store, **artifacts, registry, uploads, feedback, keys, metrics};
+  const http::Router router = http::BuildRouter(ctx);
+  http::ServerOptions options;
+  options.host = flags.host.value_or(config.service_host);
+  options.port = flags.port.value_or(config.service_port);
+  options.threads = config.worker_threads;
+  options.max_json_body_bytes = static_cast<std::uint64_t>(config.max_json_body_bytes);
+  // The multipart envelope (boundaries, headers, version_details) rides on top of the artifact.
+  options.max_stream_body_bytes = static_cast<std::uint64_t>(config.max_artifact_bytes) + (2u << 20);
+  options.request_timeout_seconds = config.request_timeout_seconds;
+  options.stream_idle_timeout_seconds = config.upload_idle_timeout_seconds;
+  options.shutdown_grace_seconds = config.shutdown_grace_seconds;
+
+  http::Server server(options, router, keys, metrics);
+  if (Status s = server.Listen(); !s.ok()) return Fail("cannot listen", s);
+  if (!flags.port_file.empty()) {
+    std::ofstream(flags.port_file + ".tmp") << server.port() << "\n";
+    std::filesystem::rename(flags.port_file + ".tmp", flags.port_file);
+  }
+  Log(LogLevel::kInfo, "listening",
+      {{"host", options.host}, {"port", server.port()}, {"data_dir", config.data_dir}});
+  std::cout << "mlops: serving on http://" << options.host << ":" << server.port() << std::endl;
+  server.Run();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace mlops::cli

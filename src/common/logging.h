@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace mlops {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Sets up JSON-lines logging to stderr: time, level, service, message, then the caller's fields.
+// `level` is trace, debug, info, warn or error; false for anything else.
+bool InitLogging(std::string_view level);
+
+// Logs one JSON line. `fields` (a JSON object, may be empty) is merged after the message.
+// Thread-safe. Callers must not put secrets in fields.
+void Log(LogLevel level, std::string_view message, const nlohmann::json& fields = {});
+
+bool LogEnabled(LogLevel level);
+
+}  // namespace mlops

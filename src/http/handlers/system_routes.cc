@@ -1,0 +1,46 @@
+#include "http/handlers/routes.h"
+#include "http/openapi.h"
+#include "http/responses.h"
+
+namespace mlops::http {
+namespace {
+
+Response Text(std::string content_type, std::string_view body) {
+  Response r;
+  r.content_type = std::move(content_type);
+  r.body = std::string(body);
+  return r;
+}
+
+// Readiness names each backend and what is wrong with it, so an operator sees the cause at once.
+Response Ready(ApiContext& ctx) {
+  const Status db = ctx.store.Ping();
+  const Status artifacts = ctx.artifacts.Ping();
+  nlohmann::json checks = {{"metadata_store", db.ok() ? "ok" : db.message()},
+                           {"artifact_store", artifacts.ok() ? "ok" : artifacts.message()}};
+  if (db.ok() && artifacts.ok()) return JsonResponse(200, {{"status", "ready"}, {"checks", checks}});
+  std::string detail = !db.ok() ? "metadata store unavailable: " + db.message()
+                                : "artifact store unavailable: " + artifacts.message();
+  return JsonResponse(503, {{"detail", detail}, {"checks", checks}});
+}
+
+}  // namespace
+
+void AddSystemRoutes(Router& router, ApiContext& ctx) {
+  router.Add({"GET", "/health/live", std::nullopt,
+              [](Request&) { return JsonResponse(200, {{"status", "alive"}}); }, nullptr});
+  router.Add({"GET", "/health/ready", std::nullopt, [&ctx](Request&) { return Ready(ctx); },
+              nullptr});
+  router.Add({"GET", "/metrics", std::nullopt,
+              [&ctx](Request&) {
+                return Text("text/plain; version=0.0.4; charset=utf-8",
+                            ctx.metrics.RenderPrometheus());
+              },
+              nullptr});
+  router.Add({"GET", "/openapi.json", std::nullopt,
+              [](Request&) { return Text("application/json", OpenApiDocument()); }, nullptr});
+  router.Add({"GET", "/docs", std::nullopt,
+              [](Request&) { return Text("text/html; charset=utf-8", DocsPage()); }, nullptr});
+}
+
+}  // namespace mlops::http

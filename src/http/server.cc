@@ -1,0 +1,488 @@
+// GCC 12 with C++20 needs <utility> before Asio.
+#include <utility>
+
+#include "http/server.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/logging.h"
+#include "common/uuid.h"
+#include "http/responses.h"
+#include "http/url.h"
+
+namespace mlops::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kReadBufferReserve = 64 * 1024;
+constexpr std::size_t kStreamChunk = 256 * 1024;
+constexpr std::size_t kDownloadChunk = 256 * 1024;
+
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+bool ValidRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The API key of a request: X-API-Key, or Authorization: Bearer.
+std::optional<std::string> PresentedKey(const Request& req) {
+  if (auto key = req.Header("x-api-key")) return std::string(*key);
+  if (auto auth = req.Header("authorization")) {
+    constexpr std::string_view kBearer = "bearer ";
+    if (auth->size() > kBearer.size() && Lower(auth->substr(0, kBearer.size())) == kBearer) {
+      return std::string(auth->substr(kBearer.size()));
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsDisconnect(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+         ec == beast::error::timeout || ec == asio::error::broken_pipe ||
+         ec == bhttp::error::partial_message;
+}
+
+// One connection: tracked by its worker so a shutdown can close it while it waits for a request.
+struct Connection {
+  beast::tcp_stream* stream = nullptr;
+  bool idle = true;
+};
+
+struct Worker {
+  asio::io_context ioc{1};
+  std::optional<tcp::acceptor> acceptor;
+  std::unordered_set<Connection*> connections;  // touched only on this worker's thread
+};
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics)
+      : options_(std::move(options)), router_(router), keys_(keys), metrics_(metrics) {
+    int n = options_.threads > 0 ? options_.threads
+                                 : static_cast<int>(std::thread::hardware_concurrency());
+    for (int i = 0; i < std::max(n, 1); ++i) workers_.push_back(std::make_unique<Worker>());
+  }
+
+  Status Listen();
+  int port() const { return port_; }
+  void Run();
+  void Shutdown();
+
+ private:
+  asio::awaitable<void> Accept(Worker& w);
+  asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
+  // Answers one request whose header was read; returns whether the connection may be reused.
+  asio::awaitable<bool> Handle(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                               bhttp::request_parser<bhttp::empty_body>& header);
+  // The request being answered, and whether its body has been consumed from the connection.
+  struct Exchange {
+    Request& req;
+    bool body_read;
+  };
+  // Routes, authorizes, reads the body and runs the handler.
+  asio::awaitable<Response> Dispatch(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     bhttp::request_parser<bhttp::empty_body>& header,
+                                     Exchange& exchange, std::string& route_label);
+  asio::awaitable<Status> ReadStream(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                     bhttp::request_parser<bhttp::empty_body>& header,
+                                     BodySink& sink);
+  asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& resp, const Request& req,
+                              unsigned version, bool keep_alive);
+  Status Authorize(Request& req, const Route& route);
+  void AccessLog(const Request& req, const std::string& route, int status, double seconds);
+
+  ServerOptions options_;
+  const Router& router_;
+  ApiKeyService& keys_;
+  Metrics& metrics_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  int port_ = 0;
+  std::atomic<bool> draining_{false};
+  asio::signal_set* signals_ = nullptr;  // owned by Run(); used on the first worker's thread
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopped_ = false;
+};
+
+Status Server::Impl::Listen() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options_.host, ec);
+  if (ec) return InvalidArgument("SERVICE_HOST is not an IP address: " + options_.host);
+  int port = options_.port;
+  for (auto& w : workers_) {
+    tcp::acceptor acceptor(w->ioc);
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.set_option(reuse_port(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
+                         ec.message());
+    }
+    port = acceptor.local_endpoint().port();
+    w->acceptor.emplace(std::move(acceptor));
+  }
+  port_ = port;
+  return OkStatus();
+}
+
+void Server::Impl::Run() {
+  asio::signal_set signals(workers_.front()->ioc, SIGINT, SIGTERM);
+  signals_ = &signals;
+  signals.async_wait([this](const beast::error_code& ec, int signo) {
+    if (ec) return;
+    Log(LogLevel::kInfo, "shutting down", {{"signal", signo}});
+    Shutdown();
+  });
+  for (auto& w : workers_) asio::co_spawn(w->ioc, Accept(*w), asio::detached);
+
+  // Once draining starts, in-flight requests get the grace period, then everything stops.
+  std::thread grace_watch([this] {
+    std::unique_lock lock(stop_mu_);
+    stop_cv_.wait(lock, [this] { return draining_.load() || stopped_; });
+    if (stopped_) return;
+    const auto deadline = Clock::now() + std::chrono::seconds(options_.shutdown_grace_seconds);
+    if (!stop_cv_.wait_until(lock, deadline, [this] { return stopped_; })) {
+      Log(LogLevel::kWarn, "grace period over; closing remaining connections");
+      for (auto& w : workers_) w->ioc.stop();
+    }
+  });
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < workers_.size(); ++i) {
+    threads.emplace_back([w = workers_[i].get()] { w->ioc.run(); });
+  }
+  workers_.front()->ioc.run();
+  for (auto& t : threads) t.join();
+  signals_ = nullptr;
+  {
+    std::lock_guard lock(stop_mu_);
+    stopped_ = true;
+  }
+  stop_cv_.notify_all();
+  grace_watch.join();
+}
+
+void Server::Impl::Shutdown() {
+  {
+    std::lock_guard lock(stop_mu_);
+    if (draining_.exchange(true)) return;
+  }
+  stop_cv_.notify_all();
+  for (auto& w : workers_) {
+    asio::post(w->ioc, [this, w = w.get()] {
+      beast::error_code ignored;
+      if (w == workers_.front().get() && signals_ != nullptr) signals_->cancel(ignored);
+      if (w->acceptor) w->acceptor->close(ignored);
+      for (Connection* c : w->connections) {
+        if (c->idle) c->stream->cancel();
+      }
+    });
+  }
+}
+
+asio::awaitable<void> Server::Impl::Accept(Worker& w) {
+  asio::steady_timer backoff(w.ioc);
+  while (w.acceptor && w.acceptor->is_open()) {
+    beast::error_code ec;
+    tcp::socket socket = co_await w.acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || draining_) break;
+    if (ec) {
+      // Out of file descriptors and the like: wait a little rather than spin.
+      Log(LogLevel::kWarn, "accept failed", {{"error", ec.message()}});
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    asio::co_spawn(w.ioc, Serve(w, std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  Connection connection{&stream, true};
+  w.connections.insert(&connection);
+  beast::flat_buffer buffer;
+  buffer.reserve(kReadBufferReserve);
+  try {
+    while (!draining_) {
+      connection.idle = buffer.size() == 0;
+      bhttp::request_parser<bhttp::empty_body> header;
+      header.header_limit(kHeaderLimit);
+      header.body_limit(std::numeric_limits<std::uint64_t>::max());
+      stream.expires_after(std::chrono::seconds(options_.request_timeout_seconds));
+      beast::error_code ec;
+      co_await bhttp::async_read_header(stream, buffer, header,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      connection.idle = false;
+      if (ec) {
+        if (!IsDisconnect(ec)) {
+          Response bad = ErrorResponse(Malformed("malformed HTTP request: " + ec.message()));
+          if (ec == bhttp::error::header_limit) bad.status = 431;
+          Request none;
+          co_await Write(stream, bad, none, 11, false);
+        }
+        break;
+      }
+      if (!co_await Handle(stream, buffer, header)) break;
+    }
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "connection failed", {{"error", e.what()}});
+  }
+  w.connections.erase(&connection);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream.socket().close(ignored);
+}
+
+Status Server::Impl::Authorize(Request& req, const Route& route) {
+  if (!route.permission) return OkStatus();
+  const auto presented = PresentedKey(req);
+  if (!presented) {
+    return Unauthenticated("missing API key: send X-API-Key or Authorization: Bearer");
+  }
+  ASSIGN_OR_RETURN(req.principal, keys_.Authenticate(*presented));
+  if (!RoleAllows(req.principal->role, *route.permission)) {
+    return PermissionDenied("role " + std::string(ToString(req.principal->role)) +
+                            " may not " + req.method + " " + route.pattern);
+  }
+  return OkStatus();
+}
+
+asio::awaitable<bool> Server::Impl::Handle(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                           bhttp::request_parser<bhttp::empty_body>& header) {
+  const auto started = Clock::now();
+  const auto& h = header.get();
+  const unsigned version = h.version();
+  Request req;
+  req.method = std::string(h.method_string());
+  for (const auto& field : h) req.headers.emplace_back(Lower(field.name_string()), field.value());
+  const auto given_id = req.Header("x-request-id");
+  req.request_id = given_id && ValidRequestId(*given_id) ? std::string(*given_id) : NewUuid();
+  const bool has_body =
+      header.chunked() || (header.content_length() && *header.content_length() > 0);
+  bool keep_alive = h.keep_alive();
+
+  std::string route_label = "unmatched";
+  Exchange exchange{req, !has_body};
+  Response resp;
+  try {
+    resp = co_await Dispatch(stream, buffer, header, exchange, route_label);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "handler failed", {{"request_id", req.request_id}, {"error", e.what()}});
+    resp = ErrorResponse(Internal(e.what()));
+  }
+  if (resp.status == 500) {
+    Log(LogLevel::kError, "internal error", {{"request_id", req.request_id}, {"path", req.path}});
+  }
+  // A body we did not read is still on the wire: the connection cannot carry another request.
+  keep_alive = keep_alive && exchange.body_read && !draining_;
+  const bool written = co_await Write(stream, resp, req, version, keep_alive);
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  metrics_.Record(req.method, route_label, resp.status, seconds);
+  AccessLog(req, route_label, resp.status, seconds);
+  co_return written && keep_alive;
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(beast::tcp_stream& stream,
+                                                 beast::flat_buffer& buffer,
+                                                 bhttp::request_parser<bhttp::empty_body>& header,
+                                                 Exchange& exchange, std::string& route_label) {
+  Request& req = exchange.req;
+  const auto content_length = header.content_length();
+  const bool expects_continue = Lower(header.get()[bhttp::field::expect]) == "100-continue";
+  const unsigned version = header.get().version();
+
+  auto target = ParseTarget(header.get().target());
+  if (!target) co_return ErrorResponse(Malformed("malformed request target"));
+  req.path = std::move(target->path);
+  req.query = std::move(target->query);
+  RouteMatch match = router_.Match(req.method, req.path);
+  if (!match.route) {
+    if (match.allowed_methods.empty()) co_return ErrorResponse(NotFound("no route for " + req.path));
+    Response resp = ErrorResponse(Malformed("method " + req.method + " is not allowed here"));
+    resp.status = 405;
+    std::string allow;
+    for (const auto& m : match.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+    resp.headers.emplace_back("Allow", allow);
+    co_return resp;
+  }
+  const Route& route = *match.route;
+  route_label = route.pattern;
+  req.params = std::move(match.params);
+  if (Status s = Authorize(req, route); !s.ok()) co_return ErrorResponse(s);
+
+  const std::uint64_t limit =
+      route.stream_handler ? options_.max_stream_body_bytes : options_.max_json_body_bytes;
+  const Status too_large =
+      TooLarge("request body is larger than the limit of " + std::to_string(limit) + " bytes");
+  if (content_length && *content_length > limit) co_return ErrorResponse(too_large);
+
+  std::unique_ptr<BodySink> sink;
+  if (route.stream_handler) {
+    StatusOr<std::unique_ptr<BodySink>> started = route.stream_handler(req);
+    if (!started.ok()) co_return ErrorResponse(started.status());
+    sink = std::move(started).value();
+  }
+  if (expects_continue && !exchange.body_read) {
+    bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, version};
+    beast::error_code ec;
+    co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (sink) {
+    Status s = co_await ReadStream(stream, buffer, header, *sink);
+    if (!s.ok()) co_return ErrorResponse(s);
+    exchange.body_read = true;
+    co_return sink->Finish();
+  }
+
+  bhttp::request_parser<bhttp::string_body> body_parser(std::move(header));
+  body_parser.body_limit(limit);
+  if (!exchange.body_read) {
+    stream.expires_after(std::chrono::seconds(options_.request_timeout_seconds));
+    beast::error_code ec;
+    co_await bhttp::async_read(stream, buffer, body_parser,
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::body_limit) co_return ErrorResponse(too_large);
+    if (ec) co_return ErrorResponse(Malformed("the request body ended early: " + ec.message()));
+    exchange.body_read = true;
+  }
+  req.body = std::move(body_parser.get().body());
+  co_return route.handler(req);
+}
+
+asio::awaitable<Status> Server::Impl::ReadStream(beast::tcp_stream& stream,
+                                                 beast::flat_buffer& buffer,
+                                                 bhttp::request_parser<bhttp::empty_body>& header,
+                                                 BodySink& sink) {
+  bhttp::request_parser<bhttp::buffer_body> parser(std::move(header));
+  parser.body_limit(options_.max_stream_body_bytes);
+  std::vector<char> chunk(kStreamChunk);
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    stream.expires_after(std::chrono::seconds(options_.stream_idle_timeout_seconds));
+    beast::error_code ec;
+    co_await bhttp::async_read_some(stream, buffer, parser,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec == bhttp::error::body_limit) {
+      co_return TooLarge("request body is larger than the limit of " +
+                         std::to_string(options_.max_stream_body_bytes) + " bytes");
+    }
+    if (ec) co_return Malformed("the request body ended early: " + ec.message());
+    const std::size_t n = chunk.size() - parser.get().body().size;
+    if (n > 0) {
+      Status s = sink.Consume(std::string_view(chunk.data(), n));
+      if (!s.ok()) co_return s;
+    }
+  }
+  co_return OkStatus();
+}
+
+asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& resp,
+                                          const Request& req, unsigned version, bool keep_alive) {
+  beast::error_code ec;
+  auto fill = [&](auto& message) {
+    message.version(version);
+    message.result(static_cast<unsigned>(resp.status));
+    if (!resp.content_type.empty()) message.set(bhttp::field::content_type, resp.content_type);
+    message.set(bhttp::field::server, "mlops");
+    if (!req.request_id.empty()) message.set("X-Request-Id", req.request_id);
+    for (const auto& [name, value] : resp.headers) message.set(name, value);
+    message.keep_alive(keep_alive);
+  };
+  stream.expires_after(std::chrono::seconds(options_.request_timeout_seconds));
+  if (!resp.stream) {
+    bhttp::response<bhttp::string_body> message;
+    fill(message);
+    message.body() = std::move(resp.body);
+    message.prepare_payload();
+    co_await bhttp::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  bhttp::response<bhttp::buffer_body> message;
+  fill(message);
+  message.content_length(static_cast<std::uint64_t>(resp.stream_length));
+  message.body().data = nullptr;
+  message.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> serializer(message);
+  co_await bhttp::async_write_header(stream, serializer,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return false;
+  for (;;) {
+    StatusOr<std::string> chunk = resp.stream->Read(kDownloadChunk);
+    if (!chunk.ok()) {
+      // The status line is gone already: the only honest signal left is a cut connection.
+      Log(LogLevel::kError, "artifact read failed mid-download",
+          {{"request_id", req.request_id}, {"error", chunk.status().message()}});
+      co_return false;
+    }
+    const bool last = chunk->empty();
+    message.body().data = last ? nullptr : chunk->data();
+    message.body().size = chunk->size();
+    message.body().more = !last;
+    stream.expires_after(std::chrono::seconds(options_.stream_idle_timeout_seconds));
+    co_await bhttp::async_write(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return false;
+    if (last) co_return true;
+  }
+}
+
+void Server::Impl::AccessLog(const Request& req, const std::string& route, int status,
+                             double seconds) {
+  if (!LogEnabled(LogLevel::kInfo)) return;
+  Log(LogLevel::kInfo, "request",
+      {{"request_id", req.request_id},
+       {"method", req.method},
+       {"path", req.path},
+       {"route", route},
+       {"status", status},
+       {"duration_ms", std::round(seconds * 1e6) / 1e3},
+       {"principal", req.principal ? req.principal->name : ""}});
+}
+
+Server::Server(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, keys, metrics)) {}
+Server::~Server() = default;
+Status Server::Listen() { return impl_->Listen(); }
+int Server::port() const { return impl_->port(); }
+void Server::Run() { impl_->Run(); }
+void Server::Shutdown() { impl_->Shutdown(); }
+
+}  // namespace mlops::http

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "services/api_key_service.h"
+
+namespace mlops::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;                       // 0: any free port
+  int threads = 0;                       // 0: one per core
+  std::uint64_t max_json_body_bytes = 1024 * 1024;
+  std::uint64_t max_stream_body_bytes = 0;  // whole multipart body, file included
+  int request_timeout_seconds = 30;      // to receive headers, or a whole JSON body
+  int stream_idle_timeout_seconds = 60;  // longest pause inside a streamed body
+  int shutdown_grace_seconds = 30;
+};
+
+// The HTTP/1.1 server on Boost.Beast: one io_context and one SO_REUSEPORT acceptor per thread,
+// keep-alive, timeouts, body limits, Expect: 100-continue, X-Request-Id, JSON access logs and
+// metrics. Authenticates every route that requires a permission before reading its body.
+// Run() serves until SIGTERM/SIGINT or Shutdown(), then stops accepting and lets in-flight
+// requests finish for up to the grace period.
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening sockets. UNAVAILABLE if the address cannot be bound.
+  Status Listen();
+  // The bound port (after Listen()).
+  int port() const;
+  // Serves until shut down; returns once every thread has stopped.
+  void Run();
+  // Starts a graceful shutdown. Thread-safe.
+  void Shutdown();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mlops::http
