@@ -1,0 +1,241 @@
+#include "harness.h"
+
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace mlops::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+
+size_t AppendBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t AppendHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  auto* headers = static_cast<std::map<std::string, std::string>*>(out);
+  if (line.rfind("HTTP/", 0) == 0) headers->clear();  // a 100 Continue came first
+  const auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    (*headers)[name] = value;
+  }
+  return size * n;
+}
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "mlops-e2e-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(const Options& options) {
+  std::unique_ptr<ServerProcess> p(new ServerProcess());
+  const std::string port_file = options.data_dir + "/port";
+  fs::remove(port_file);
+  p->stdout_path_ = options.data_dir + "/stdout.log";
+  std::map<std::string, std::string> env = {{"MLOPS_DATA_DIR", options.data_dir},
+                                            {"LOG_LEVEL", "warn"},
+                                            {"MLOPS_WORKER_THREADS", "2"},
+                                            {"PATH", "/usr/bin:/bin"}};
+  if (options.admin_key) env["MLOPS_ADMIN_API_KEY"] = kAdminKey;
+  for (const auto& [k, v] : options.env) env[k] = v;
+
+  p->pid_ = fork();
+  if (p->pid_ == 0) {
+    clearenv();
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    if (chdir(options.data_dir.c_str()) != 0) _exit(126);
+    const std::string out = p->stdout_path_;
+    if (!freopen(out.c_str(), "a", stdout)) _exit(126);
+    const std::string err = options.data_dir + "/stderr.log";
+    if (!freopen(err.c_str(), "a", stderr)) _exit(126);
+    execl(MLOPS_BINARY, MLOPS_BINARY, "serve", "--port", "0", "--port-file", port_file.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(port_file);
+    if (in >> p->port_ && p->port_ > 0) return p;
+    int status = 0;
+    if (waitpid(p->pid_, &status, WNOHANG) == p->pid_) {
+      p->pid_ = -1;
+      std::ifstream err(options.data_dir + "/stderr.log");
+      std::stringstream text;
+      text << err.rdbuf();
+      ADD_FAILURE() << "mlops serve exited early with status " << status << ": " << text.str();
+      return nullptr;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "mlops serve did not start listening within 20 s";
+  return nullptr;
+}
+
+int ServerProcess::StopWith(int signal) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, signal);
+  int status = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+ServerProcess::~ServerProcess() { StopWith(SIGTERM); }
+
+std::string ServerProcess::Stdout() const {
+  std::ifstream in(stdout_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json HttpResult::json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
+
+std::string HttpResult::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? "" : it->second;
+}
+
+HttpClient::HttpClient(std::string base_url, std::string api_key)
+    : base_url_(std::move(base_url)), api_key_(std::move(api_key)) {
+  static CurlGlobal global;
+}
+
+HttpResult HttpClient::Send(const std::string& method, const std::string& path,
+                            const std::string& body,
+                            const std::vector<std::string>& headers) const {
+  HttpResult result;
+  CURL* curl = curl_easy_init();
+  curl_slist* list = nullptr;
+  if (!api_key_.empty()) list = curl_slist_append(list, ("X-API-Key: " + api_key_).c_str());
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  const std::string url = base_url_ + path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  const CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  } else {
+    result.error = curl_easy_strerror(rc);
+  }
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  return result;
+}
+
+HttpResult HttpClient::Get(const std::string& path, const std::vector<std::string>& headers) const {
+  return Send("GET", path, "", headers);
+}
+
+HttpResult HttpClient::Delete(const std::string& path) const { return Send("DELETE", path, "", {}); }
+
+HttpResult HttpClient::PostJson(const std::string& path, const nlohmann::json& body) const {
+  return Send("POST", path, body.dump(), {"Content-Type: application/json"});
+}
+
+HttpResult HttpClient::PatchJson(const std::string& path, const nlohmann::json& body) const {
+  return Send("PATCH", path, body.dump(), {"Content-Type: application/json"});
+}
+
+HttpResult HttpClient::UploadVersion(const std::string& model_id, const nlohmann::json& details,
+                                     const std::string& file_name,
+                                     const std::string& bytes) const {
+  const std::string boundary = "mlopsE2eBoundary7MA4YWxkTrZu0gW";
+  std::string body;
+  body += "--" + boundary + "\r\n";
+  body += "Content-Disposition: form-data; name=\"version_details\"\r\n";
+  body += "Content-Type: application/json\r\n\r\n";
+  body += details.dump() + "\r\n";
+  body += "--" + boundary + "\r\n";
+  body += "Content-Disposition: form-data; name=\"file\"; filename=\"" + file_name + "\"\r\n";
+  body += "Content-Type: application/octet-stream\r\n\r\n";
+  body += bytes + "\r\n";
+  body += "--" + boundary + "--\r\n";
+  return Send("POST", std::string(kApi) + "/models/" + model_id + "/versions", body,
+              {"Content-Type: multipart/form-data; boundary=" + boundary});
+}
+
+void ServerTest::SetUp() {
+  options_.data_dir = dir_.path();
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  admin_ = std::make_unique<HttpClient>(server_->base_url(), kAdminKey);
+}
+
+void ServerTest::Restart() {
+  server_.reset();
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  admin_ = std::make_unique<HttpClient>(server_->base_url(), kAdminKey);
+}
+
+std::string CreateModel(const HttpClient& client, const std::string& name,
+                        const std::string& task_type) {
+  HttpResult r = client.PostJson(std::string(kApi) + "/models",
+                                 {{"name", name}, {"task_type", task_type}});
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json().value("id", "");
+}
+
+nlohmann::json UploadVersion(const HttpClient& client, const std::string& model_id,
+                             const std::string& version, const std::string& bytes) {
+  HttpResult r = client.UploadVersion(model_id,
+                                      {{"version_string", version},
+                                       {"model_format", "ONNX"},
+                                       {"interface_type", "TRITON_INFERENCE_SERVER"}},
+                                      "model.onnx", bytes);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json();
+}
+
+}  // namespace mlops::e2e

@@ -1,0 +1,115 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace mlops::e2e {
+
+inline constexpr char kAdminKey[] = "test-admin-key-0123456789abcdef";
+inline constexpr char kApi[] = "/api/v1/mlops";
+
+// A fresh temporary directory, removed with everything in it when destroyed.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The real `mlops serve` binary, started on port 0 with its data under `data_dir`.
+class ServerProcess {
+ public:
+  struct Options {
+    std::string data_dir;                    // required; survives the process
+    std::map<std::string, std::string> env;  // extra variables; may override the defaults
+    bool admin_key = true;                   // set MLOPS_ADMIN_API_KEY to kAdminKey
+  };
+
+  // Starts the server and waits until it listens; fails the test (ADD_FAILURE) and returns
+  // nullptr if it does not within 20 s.
+  static std::unique_ptr<ServerProcess> Start(const Options& options);
+  ~ServerProcess();  // SIGTERM, then waits (SIGKILL after 10 s)
+
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
+  // Sends `signal` and waits for the exit; returns the wait status.
+  int StopWith(int signal);
+  // Everything the process wrote to stdout so far.
+  std::string Stdout() const;
+
+ private:
+  ServerProcess() = default;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string stdout_path_;
+};
+
+struct HttpResult {
+  long status = 0;  // 0: the request failed at the transport level
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string error;                           // transport error, if any
+
+  nlohmann::json json() const;
+  std::string header(const std::string& lower_name) const;
+};
+
+// A small blocking HTTP client on libcurl. Not thread-safe: one per thread.
+class HttpClient {
+ public:
+  HttpClient(std::string base_url, std::string api_key);
+
+  HttpResult Get(const std::string& path, const std::vector<std::string>& headers = {}) const;
+  HttpResult Delete(const std::string& path) const;
+  HttpResult PostJson(const std::string& path, const nlohmann::json& body) const;
+  HttpResult PatchJson(const std::string& path, const nlohmann::json& body) const;
+  // Any request: raw body, raw headers ("Name: value").
+  HttpResult Send(const std::string& method, const std::string& path, const std::string& body,
+                  const std::vector<std::string>& headers) const;
+  // POST /models/{model_id}/versions as multipart: version_details then file.
+  HttpResult UploadVersion(const std::string& model_id, const nlohmann::json& details,
+                           const std::string& file_name, const std::string& bytes) const;
+
+  void set_api_key(std::string key) { api_key_ = std::move(key); }
+
+ private:
+  std::string base_url_;
+  std::string api_key_;
+};
+
+// A fresh server with an empty data directory for each test, and an admin client for it.
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  // Stops the server (SIGTERM) and starts a new one on the same data directory.
+  void Restart();
+  std::string Api(const std::string& path) const { return std::string(kApi) + path; }
+
+  TempDir dir_;
+  ServerProcess::Options options_;
+  std::unique_ptr<ServerProcess> server_;
+  std::unique_ptr<HttpClient> admin_;
+};
+
+// Convenience: creates a model and returns its id (fails the test on error).
+std::string CreateModel(const HttpClient& client, const std::string& name,
+                        const std::string& task_type = "text_to_image");
+// Convenience: uploads a version and returns its JSON (fails the test on error).
+nlohmann::json UploadVersion(const HttpClient& client, const std::string& model_id,
+                             const std::string& version, const std::string& bytes = "artifact");
+
+}  // namespace mlops::e2e
