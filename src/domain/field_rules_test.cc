@@ -1,5 +1,8 @@
 #include "domain/field_rules.h"
 
+#include "domain/enums.h"
+#include "domain/roles.h"
+
 #include <gtest/gtest.h>
 
 namespace mlops {
