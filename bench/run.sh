@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Benchmarks the service on its embedded defaults, on loopback, with wrk sharing the machine:
+#   1. GET /api/v1/mlops/models/{id}     (wrk, 64 connections)
+#   2. POST /api/v1/mlops/feedback       (wrk, 64 connections)
+#   3. a 1 GiB multipart upload (curl) against `dd conv=fsync` of the same bytes, and the
+#      server's peak RSS during the upload (a fresh server, so VmHWM is the upload's).
+# Usage: bench/run.sh [build-dir]. Env: DURATION (default 10s), UPLOAD_MIB (default 1024),
+# MLOPS_BENCH_DATABASE_URL / MLOPS_BENCH_MINIO_ENDPOINT to bench other backends.
+set -euo pipefail
+build_dir=${1:-build}
+binary=$(realpath "$build_dir/mlops")
+duration=${DURATION:-10s}
+upload_mib=${UPLOAD_MIB:-1024}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /var/tmp/mlops-bench-XXXXXX)
+key=bench-admin-key-0123456789
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_server() {
+  local data=$1
+  mkdir -p "$data"
+  rm -f "$data/port"
+  MLOPS_DATA_DIR=$data MLOPS_ADMIN_API_KEY=$key LOG_LEVEL=${LOG_LEVEL:-info} \
+    "$binary" serve --port 0 --port-file "$data/port" >"$data/stdout.log" 2>"$data/stderr.log" &
+  pid=$!
+  for _ in $(seq 200); do [ -s "$data/port" ] && break; sleep 0.05; done
+  port=$(cat "$data/port")
+  api=http://127.0.0.1:$port/api/v1/mlops
+}
+stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+json_id() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p'; }
+
+echo "machine: $(nproc) cores, $(uname -r); server threads: one per core; log level ${LOG_LEVEL:-info}"
+start_server "$work/crud"
+model=$(curl -sf -X POST "$api/models" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"name":"bench-model","task_type":"text_to_image"}' | json_id)
+head -c 1024 /dev/urandom >"$work/small.bin"
+version=$(curl -sf -X POST "$api/models/$model/versions" -H "X-API-Key: $key" \
+  -F 'version_details={"version_string":"1","model_format":"ONNX","interface_type":"TORCHSERVE"}' \
+  -F "file=@$work/small.bin" | json_id)
+
+echo
+echo "== GET /models/{id}: wrk -t2 -c64 -d$duration --latency"
+wrk -t2 -c64 -d"$duration" --latency -H "X-API-Key: $key" "$api/models/$model" | tee "$work/get.txt"
+echo
+echo "== POST /feedback: wrk -t2 -c64 -d$duration --latency -s bench/post_feedback.lua"
+KEY=$key VERSION=$version wrk -t2 -c64 -d"$duration" --latency -s "$here/post_feedback.lua" \
+  "$api/feedback" | tee "$work/post.txt"
+stop_server
+
+echo
+echo "== upload of ${upload_mib} MiB"
+head -c $((upload_mib * 1024 * 1024)) /dev/urandom >"$work/big.bin"
+sync
+dd_out=$(dd if="$work/big.bin" of="$work/dd.out" bs=1M conv=fsync 2>&1 | tail -1)
+dd_bytes_per_s=$(echo "$dd_out" | awk '{for(i=1;i<=NF;i++) if($i=="s,") print $(i-1)}')
+rm -f "$work/dd.out"
+start_server "$work/upload"
+model=$(curl -sf -X POST "$api/models" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
+  -d '{"name":"bench-upload","task_type":"text_to_image"}' | json_id)
+rss_before=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+upload=$(curl -sf -o "$work/upload.json" -w '%{http_code} %{time_total} %{speed_upload}' \
+  -X POST "$api/models/$model/versions" -H "X-API-Key: $key" \
+  -F 'version_details={"version_string":"1","model_format":"OTHER","interface_type":"CUSTOM_FASTAPI"}' \
+  -F "file=@$work/big.bin")
+rss_peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+stop_server
+read -r code seconds speed <<<"$upload"
+mb=$((upload_mib * 1048576))
+awk -v code="$code" -v s="$seconds" -v bytes="$mb" -v dd="$dd_out" -v rb="$rss_before" \
+  -v rp="$rss_peak" 'BEGIN {
+    up = bytes / s / 1e6;
+    printf "dd conv=fsync: %s\n", dd;
+    printf "upload: HTTP %s in %.2f s = %.0f MB/s\n", code, s, up;
+    printf "server peak RSS: %.1f MiB before the upload, %.1f MiB after it (VmHWM)\n", rb/1024, rp/1024;
+  }'
+echo "dd_summary=$dd_out"
