@@ -11,7 +11,8 @@ namespace mlops {
 // named file under <root>/.tmp/ (same filesystem, so the final rename is atomic), fsyncs it on
 // Finish() and renames it into place on Publish(), then fsyncs the directory: a crash leaves
 // either the old object, the complete new one, or a temporary that SweepTemporaries() removes.
-// The bucket name ".tmp" is reserved.
+// The bucket name ".tmp" is reserved. Unlike S3, a key cannot be both an object and a prefix
+// (a and a/b): Publish() of the second returns CONFLICT and leaves nothing visible.
 //
 // Final components are opened with O_NOFOLLOW, so a symlink planted as an object is treated as
 // missing; keys are checked by ArtifactStore::CheckKey, so they cannot name a path outside root.
