@@ -1,0 +1,100 @@
+-- The seed's tables (aimodels, aimodelversions, aimodeldeployments, aimodelvalidationresults,
+-- aimodelfeedback) plus api_keys. Ids are UUID text, timestamps INTEGER milliseconds since the epoch,
+-- JSON objects TEXT, enum columns the wire strings of domain/enums.h and domain/roles.h.
+
+CREATE TABLE aimodels (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT,
+  task_type TEXT NOT NULL,
+  owner_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+-- The unique index on name also serves name_prefix filters as a range scan.
+CREATE INDEX aimodels_by_creation ON aimodels(created_at, id);
+CREATE INDEX aimodels_by_task_type ON aimodels(task_type, created_at, id);
+
+CREATE TABLE aimodelversions (
+  id TEXT PRIMARY KEY NOT NULL,
+  model_id TEXT NOT NULL REFERENCES aimodels(id),
+  version_string TEXT NOT NULL,
+  description TEXT,
+  artifact_path TEXT NOT NULL,
+  model_format TEXT NOT NULL CHECK (model_format IN ('ONNX', 'TENSORFLOW_SAVEDMODEL',
+      'PYTORCH_TORCHSCRIPT', 'CUSTOM_PYTHON_CONTAINER', 'OTHER')),
+  interface_type TEXT NOT NULL CHECK (interface_type IN ('TENSORFLOW_SERVING', 'TORCHSERVE',
+      'TRITON_INFERENCE_SERVER', 'CUSTOM_FASTAPI', 'CUSTOM_FLASK')),
+  parameters TEXT,
+  metrics TEXT,
+  status TEXT NOT NULL CHECK (status IN ('STAGING', 'PENDING_VALIDATION', 'VALIDATION_FAILED',
+      'VALIDATED', 'PRODUCTION', 'DEPRECATED', 'ARCHIVED')),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  created_by_user_id TEXT,
+  artifact_size_bytes INTEGER NOT NULL CHECK (artifact_size_bytes >= 0),
+  artifact_sha256 TEXT NOT NULL,
+  UNIQUE (model_id, version_string)
+);
+CREATE INDEX aimodelversions_by_model ON aimodelversions(model_id, created_at, id);
+CREATE INDEX aimodelversions_by_model_status ON aimodelversions(model_id, status, created_at, id);
+-- At most one PRODUCTION version per model.
+CREATE UNIQUE INDEX aimodelversions_one_production ON aimodelversions(model_id)
+  WHERE status = 'PRODUCTION';
+
+CREATE TABLE aimodeldeployments (
+  id TEXT PRIMARY KEY NOT NULL,
+  model_version_id TEXT NOT NULL REFERENCES aimodelversions(id),
+  environment TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('REQUESTED', 'DEPLOYING', 'ACTIVE', 'INACTIVE_BLUEGREEN',
+      'ROLLING_OUT_CANARY', 'FAILED', 'ROLLED_BACK', 'DELETED')),
+  deployment_strategy TEXT,
+  endpoint_url TEXT,
+  replicas INTEGER CHECK (replicas IS NULL OR replicas >= 0),
+  config TEXT,
+  deployed_at INTEGER NOT NULL,
+  deployed_by_user_id TEXT,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX aimodeldeployments_by_version ON aimodeldeployments(model_version_id, status);
+CREATE INDEX aimodeldeployments_by_environment ON aimodeldeployments(environment);
+CREATE INDEX aimodeldeployments_by_status ON aimodeldeployments(status);
+
+CREATE TABLE aimodelvalidationresults (
+  id TEXT PRIMARY KEY NOT NULL,
+  model_version_id TEXT NOT NULL REFERENCES aimodelversions(id),
+  scan_type TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'PASSED', 'FAILED', 'WARNING',
+      'SKIPPED')),
+  summary TEXT,
+  details TEXT,
+  details_path TEXT,
+  validated_at INTEGER NOT NULL,
+  validated_by_user_id TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX aimodelvalidationresults_by_version ON aimodelvalidationresults(model_version_id);
+CREATE INDEX aimodelvalidationresults_by_status ON aimodelvalidationresults(status);
+
+CREATE TABLE aimodelfeedback (
+  id TEXT PRIMARY KEY NOT NULL,
+  model_version_id TEXT NOT NULL REFERENCES aimodelversions(id),
+  user_id TEXT,
+  generation_request_id TEXT,
+  rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+  comment TEXT,
+  feedback_data TEXT,
+  submitted_at INTEGER NOT NULL
+);
+CREATE INDEX aimodelfeedback_by_version ON aimodelfeedback(model_version_id, submitted_at, id);
+CREATE INDEX aimodelfeedback_by_user ON aimodelfeedback(user_id);
+CREATE INDEX aimodelfeedback_by_generation_request ON aimodelfeedback(generation_request_id);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'model_manager', 'viewer', 'feedback_writer')),
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX api_keys_by_creation ON api_keys(created_at, id);

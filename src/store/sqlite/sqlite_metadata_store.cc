@@ -1,0 +1,137 @@
+#include "store/sqlite/sqlite_metadata_store.h"
+
+#include <exception>
+#include <string>
+
+#include "common/time.h"
+#include "store/sqlite/sqlite_metadata_tx.h"
+
+namespace mlops {
+namespace {
+
+constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations "
+    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+
+// Calls `fn(connection)`, turning an exception that escapes it into INTERNAL.
+template <typename Fn>
+Status CallGuarded(const Fn& fn, SqliteConnection& connection) {
+  try {
+    return fn(connection);
+  } catch (const std::exception& e) {
+    return Internal(std::string("exception in a database transaction: ") + e.what());
+  } catch (...) {
+    return Internal("unknown exception in a database transaction");
+  }
+}
+
+// Runs `fn(SqliteConnection&)` between `begin` and COMMIT on a connection of `pool`; rolls back
+// if `fn` or the COMMIT fails.
+template <typename Fn>
+Status RunTransaction(SqliteConnectionPool& pool, const char* begin, const Fn& fn) {
+  ASSIGN_OR_RETURN(SqliteConnectionPool::Lease connection, pool.Acquire());
+  RETURN_IF_ERROR(connection->Execute(begin));
+  Status status = CallGuarded(fn, *connection);
+  if (status.ok()) status = connection->Execute("COMMIT");
+  // SQLite ends the transaction itself after some errors; roll back only one still open.
+  if (connection->InTransaction() && !connection->Execute("ROLLBACK").ok()) connection.Discard();
+  return status;
+}
+
+// BEGIN IMMEDIATE takes the write lock at once, so writers are serialized from their first read
+// and what `fn` checks still holds at COMMIT.
+template <typename Fn>
+Status RunWrite(SqliteConnectionPool& pool, const Fn& fn) {
+  return RunTransaction(pool, "BEGIN IMMEDIATE", fn);
+}
+
+template <typename... Args>
+StatusOr<bool> HasRow(SqliteConnection& connection, const char* sql, const Args&... args) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
+  return statement.Bind(args...).Step();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const std::string& path,
+                                                                         Options options) {
+  std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path, options));
+  // Open the writer now: it creates the file and switches it to WAL before any reader opens.
+  ASSIGN_OR_RETURN(SqliteConnectionPool::Lease writer, store->writer_.Acquire());
+  return store;
+}
+
+SqliteMetadataStore::SqliteMetadataStore(const std::string& path, const Options& options)
+    : writer_(path, {.busy_timeout = options.busy_timeout, .query_only = false}, 1),
+      readers_(path, {.busy_timeout = options.busy_timeout, .query_only = true},
+               options.max_read_connections) {}
+
+Status SqliteMetadataStore::Migrate() {
+  {
+    ASSIGN_OR_RETURN(SqliteConnectionPool::Lease connection, writer_.Acquire());
+    RETURN_IF_ERROR(connection->Execute(kCreateMigrationsTable));
+  }
+  for (const Migration& migration : sqlite::Migrations()) {
+    RETURN_IF_ERROR(ApplyMigration(migration));
+  }
+  return OkStatus();
+}
+
+Status SqliteMetadataStore::ApplyMigration(const Migration& migration) {
+  return RunWrite(writer_, [&](SqliteConnection& connection) -> Status {
+    // Checked inside the transaction: another process may have applied it meanwhile.
+    ASSIGN_OR_RETURN(
+        const bool applied,
+        HasRow(connection, "SELECT 1 FROM schema_migrations WHERE version = ?", migration.version));
+    if (applied) return OkStatus();
+    const Status status = connection.ExecScript(std::string(migration.sql).c_str());
+    if (!status.ok()) {
+      return Status(status.code(),
+                    "migration " + std::string(migration.name) + " failed: " + status.message());
+    }
+    return connection.Execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        migration.version, migration.name, NowMs());
+  });
+}
+
+Status SqliteMetadataStore::Write(const TxFn& fn) {
+  return RunWrite(writer_, [&](SqliteConnection& connection) {
+    SqliteMetadataTx tx(connection);
+    return fn(tx);
+  });
+}
+
+Status SqliteMetadataStore::Read(const TxFn& fn) {
+  return RunTransaction(readers_, "BEGIN", [&](SqliteConnection& connection) {
+    SqliteMetadataTx tx(connection);
+    return fn(tx);
+  });
+}
+
+Status SqliteMetadataStore::Ping() {
+  return RunTransaction(readers_, "BEGIN", [](SqliteConnection& connection) -> Status {
+    ASSIGN_OR_RETURN(SqliteStatement statement,
+                     connection.Prepare("SELECT COUNT(*) FROM sqlite_master"));
+    return statement.Step().status();
+  });
+}
+
+StatusOr<int> SqliteMetadataStore::SchemaVersion() {
+  int version = 0;
+  RETURN_IF_ERROR(RunTransaction(readers_, "BEGIN", [&](SqliteConnection& connection) -> Status {
+    ASSIGN_OR_RETURN(const bool exists,
+                     HasRow(connection,
+                            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                            "name = 'schema_migrations'"));
+    if (!exists) return OkStatus();
+    ASSIGN_OR_RETURN(SqliteStatement statement,
+                     connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    ASSIGN_OR_RETURN(const bool has_row, statement.Step());
+    if (has_row) version = static_cast<int>(statement.Int(0));
+    return OkStatus();
+  }));
+  return version;
+}
+
+}  // namespace mlops

@@ -1,0 +1,344 @@
+#include "store/sqlite/sqlite_metadata_tx.h"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "store/sqlite/sqlite_rows.h"
+#include "store/sqlite/sqlite_status.h"
+
+namespace mlops {
+namespace {
+
+template <typename T>
+using RowReader = StatusOr<T> (*)(const SqliteStatement&);
+
+std::string InsertSql(std::string_view table, std::string_view columns) {
+  const auto count = std::count(columns.begin(), columns.end(), ',') + 1;
+  std::string placeholders = "?";
+  for (int i = 1; i < count; ++i) placeholders += ", ?";
+  return "INSERT INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES (" +
+         placeholders + ")";
+}
+
+std::string SelectSql(std::string_view columns, std::string_view rest) {
+  return "SELECT " + std::string(columns) + " " + std::string(rest);
+}
+
+// A paged list: `select` binds the filter's parameters, then LIMIT and OFFSET; `count` binds the
+// filter's parameters only.
+struct ListQuery {
+  std::string select;
+  std::string count;
+};
+
+ListQuery MakeListQuery(std::string_view columns, std::string_view table, std::string_view where,
+                        std::string_view order_by) {
+  std::string from = " FROM " + std::string(table);
+  if (!where.empty()) from += " WHERE " + std::string(where);
+  return {"SELECT " + std::string(columns) + from + " ORDER BY " + std::string(order_by) +
+              " LIMIT ? OFFSET ?",
+          "SELECT COUNT(*)" + from};
+}
+
+constexpr std::string_view kByCreation = "created_at, id";
+// A literal, case-sensitive prefix as a range over the unique index on name. The upper bound is
+// NULL when no string bounds the prefix from above; coalesce() then compares with an empty BLOB,
+// which SQLite orders after every TEXT value.
+constexpr std::string_view kNamePrefix = "name >= ? AND name < coalesce(?, x'')";
+
+const std::string kInsertModel = InsertSql("aimodels", kModelColumns);
+const std::string kGetModel = SelectSql(kModelColumns, "FROM aimodels WHERE id = ?");
+const char kUpdateModel[] =
+    "UPDATE aimodels SET description = ?, task_type = ?, owner_id = ?, updated_at = ? WHERE id = ?";
+
+const std::string kInsertVersion = InsertSql("aimodelversions", kVersionColumns);
+const std::string kGetVersion = SelectSql(kVersionColumns, "FROM aimodelversions WHERE id = ?");
+const std::string kFindVersion =
+    SelectSql(kVersionColumns, "FROM aimodelversions WHERE model_id = ? AND version_string = ?");
+const std::string kVersionsInStatus =
+    SelectSql(kVersionColumns,
+              "FROM aimodelversions WHERE model_id = ? AND status = ? ORDER BY created_at, id");
+const ListQuery kListVersions =
+    MakeListQuery(kVersionColumns, "aimodelversions", "model_id = ?", kByCreation);
+const ListQuery kListVersionsInStatus =
+    MakeListQuery(kVersionColumns, "aimodelversions", "model_id = ? AND status = ?", kByCreation);
+const char kSetVersionStatus[] =
+    "UPDATE aimodelversions SET status = ?, updated_at = ? WHERE id = ?";
+const char kCountActiveDeployments[] =
+    "SELECT COUNT(*) FROM aimodeldeployments WHERE model_version_id = ? "
+    "AND status NOT IN ('DELETED', 'FAILED', 'ROLLED_BACK')";
+
+const std::string kInsertFeedback = InsertSql("aimodelfeedback", kFeedbackColumns);
+const ListQuery kListFeedback =
+    MakeListQuery(kFeedbackColumns, "aimodelfeedback", "model_version_id = ?", "submitted_at, id");
+const char kFeedbackRatings[] =
+    "SELECT rating, COUNT(*) FROM aimodelfeedback WHERE model_version_id = ? GROUP BY rating";
+
+const std::string kInsertApiKey = InsertSql("api_keys", kApiKeyColumns);
+const std::string kFindApiKey = SelectSql(kApiKeyColumns, "FROM api_keys WHERE key_hash = ?");
+const ListQuery kListApiKeys = MakeListQuery(kApiKeyColumns, "api_keys", "", kByCreation);
+const char kDeleteApiKey[] = "DELETE FROM api_keys WHERE id = ?";
+const char kCountApiKeys[] = "SELECT COUNT(*) FROM api_keys";
+
+// Indexed by (task_type filter ? 1 : 0) + (name_prefix filter ? 2 : 0).
+const ListQuery kListModels[] = {
+    MakeListQuery(kModelColumns, "aimodels", "", kByCreation),
+    MakeListQuery(kModelColumns, "aimodels", "task_type = ?", kByCreation),
+    MakeListQuery(kModelColumns, "aimodels", kNamePrefix, kByCreation),
+    MakeListQuery(kModelColumns, "aimodels", "task_type = ? AND " + std::string(kNamePrefix),
+                  kByCreation),
+};
+
+// The least string above every string that starts with `prefix`, if there is one.
+std::optional<std::string> PrefixEnd(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
+  if (prefix.empty()) return std::nullopt;
+  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  return prefix;
+}
+
+// For an UPDATE or DELETE of one row by id: NOT_FOUND if it changed nothing.
+Status ExpectOneChange(SqliteConnection& connection, Status status, std::string_view what,
+                       const std::string& id) {
+  if (status.ok() && connection.Changes() == 0) {
+    return NotFound("no " + std::string(what) + " '" + id + "'");
+  }
+  return status;
+}
+
+template <typename T>
+Status AppendRows(SqliteStatement& statement, RowReader<T> read, std::vector<T>& out) {
+  while (true) {
+    ASSIGN_OR_RETURN(const bool has_row, statement.Step());
+    if (!has_row) return OkStatus();
+    ASSIGN_OR_RETURN(T item, read(statement));
+    out.push_back(std::move(item));
+  }
+}
+
+template <typename T, typename... Args>
+StatusOr<std::vector<T>> QueryAll(SqliteConnection& connection, const char* sql, RowReader<T> read,
+                                  const Args&... args) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
+  statement.Bind(args...);
+  std::vector<T> items;
+  RETURN_IF_ERROR(AppendRows(statement, read, items));
+  return items;
+}
+
+template <typename T, typename... Args>
+StatusOr<std::optional<T>> QueryFirst(SqliteConnection& connection, const char* sql,
+                                      RowReader<T> read, const Args&... args) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
+  ASSIGN_OR_RETURN(const bool has_row, statement.Bind(args...).Step());
+  if (!has_row) return std::optional<T>();
+  ASSIGN_OR_RETURN(T item, read(statement));
+  return std::optional<T>(std::move(item));
+}
+
+template <typename... Args>
+StatusOr<std::int64_t> QueryCount(SqliteConnection& connection, const char* sql,
+                                  const Args&... args) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
+  ASSIGN_OR_RETURN(const bool has_row, statement.Bind(args...).Step());
+  if (!has_row) return Internal("database error: COUNT returned no row");
+  return statement.Int(0);
+}
+
+// `bind_filter(SqliteStatement&)` binds the parameters of the query's WHERE clause.
+template <typename T, typename BindFilter>
+StatusOr<Page<T>> QueryPage(SqliteConnection& connection, const ListQuery& query, RowReader<T> read,
+                            PageRequest page, const BindFilter& bind_filter) {
+  Page<T> result;
+  {
+    ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(query.select.c_str()));
+    bind_filter(statement);
+    statement.Bind(page.limit, page.skip);
+    RETURN_IF_ERROR(AppendRows(statement, read, result.items));
+  }
+  ASSIGN_OR_RETURN(SqliteStatement count, connection.Prepare(query.count.c_str()));
+  bind_filter(count);
+  ASSIGN_OR_RETURN(const bool has_row, count.Step());
+  if (!has_row) return Internal("database error: COUNT returned no row");
+  result.total = count.Int(0);
+  return result;
+}
+
+template <typename T>
+StatusOr<T> Found(StatusOr<std::optional<T>> found, std::string_view what, const std::string& id) {
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return NotFound("no " + std::string(what) + " '" + id + "'");
+  return std::move(**found);
+}
+
+std::string DuplicateId(std::string_view what, const std::string& id) {
+  return "a " + std::string(what) + " with id '" + id + "' already exists";
+}
+
+}  // namespace
+
+Status SqliteMetadataTx::InsertModel(const Model& model) {
+  Status status =
+      connection_.Execute(kInsertModel.c_str(), model.id, model.name, model.description,
+                          model.task_type, model.owner_id, model.created_at, model.updated_at);
+  const std::string_view columns = ConflictColumns(status);
+  if (columns == "aimodels.name") {
+    return Conflict("a model named '" + model.name + "' already exists");
+  }
+  if (columns == "aimodels.id") return Conflict(DuplicateId("model", model.id));
+  return status;
+}
+
+StatusOr<Model> SqliteMetadataTx::GetModel(const std::string& id) {
+  return Found(QueryFirst(connection_, kGetModel.c_str(), &ReadModel, id), "model", id);
+}
+
+StatusOr<Page<Model>> SqliteMetadataTx::ListModels(const ModelFilter& filter, PageRequest page) {
+  const ListQuery& query = kListModels[(filter.task_type ? 1 : 0) + (filter.name_prefix ? 2 : 0)];
+  const std::optional<std::string> prefix_end =
+      filter.name_prefix ? PrefixEnd(*filter.name_prefix) : std::nullopt;
+  return QueryPage(connection_, query, &ReadModel, page, [&](SqliteStatement& statement) {
+    if (filter.task_type) statement.Bind(*filter.task_type);
+    if (filter.name_prefix) statement.Bind(*filter.name_prefix, prefix_end);
+  });
+}
+
+Status SqliteMetadataTx::UpdateModel(const Model& model) {
+  return ExpectOneChange(connection_,
+                         connection_.Execute(kUpdateModel, model.description, model.task_type,
+                                             model.owner_id, model.updated_at, model.id),
+                         "model", model.id);
+}
+
+Status SqliteMetadataTx::InsertVersion(const ModelVersion& version) {
+  Status status = connection_.Execute(
+      kInsertVersion.c_str(), version.id, version.model_id, version.version_string,
+      version.description, version.artifact_path, ToString(version.model_format),
+      ToString(version.interface_type), version.parameters, version.metrics,
+      ToString(version.status), version.created_at, version.updated_at, version.created_by_user_id,
+      version.artifact_size_bytes, version.artifact_sha256);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound("no model '" + version.model_id + "'");
+  }
+  const std::string_view columns = ConflictColumns(status);
+  if (columns == "aimodelversions.model_id, aimodelversions.version_string") {
+    return Conflict("model '" + version.model_id + "' already has a version '" +
+                    version.version_string + "'");
+  }
+  if (columns == "aimodelversions.model_id") {
+    return Conflict("another version of this model is already PRODUCTION");
+  }
+  if (columns == "aimodelversions.id") return Conflict(DuplicateId("version", version.id));
+  return status;
+}
+
+StatusOr<ModelVersion> SqliteMetadataTx::GetVersion(const std::string& id) {
+  return Found(QueryFirst(connection_, kGetVersion.c_str(), &ReadVersion, id), "model version", id);
+}
+
+StatusOr<std::optional<ModelVersion>> SqliteMetadataTx::FindVersion(
+    const std::string& model_id, const std::string& version_string) {
+  return QueryFirst(connection_, kFindVersion.c_str(), &ReadVersion, model_id, version_string);
+}
+
+StatusOr<Page<ModelVersion>> SqliteMetadataTx::ListVersions(const std::string& model_id,
+                                                            const VersionFilter& filter,
+                                                            PageRequest page) {
+  if (!filter.status) {
+    return QueryPage(connection_, kListVersions, &ReadVersion, page,
+                     [&](SqliteStatement& statement) { statement.Bind(model_id); });
+  }
+  return QueryPage(
+      connection_, kListVersionsInStatus, &ReadVersion, page,
+      [&](SqliteStatement& statement) { statement.Bind(model_id, ToString(*filter.status)); });
+}
+
+StatusOr<std::vector<ModelVersion>> SqliteMetadataTx::ListVersionsInStatus(
+    const std::string& model_id, ModelVersionStatus status) {
+  return QueryAll(connection_, kVersionsInStatus.c_str(), &ReadVersion, model_id, ToString(status));
+}
+
+Status SqliteMetadataTx::SetVersionStatus(const std::string& id, ModelVersionStatus status,
+                                          TimestampMs updated_at) {
+  Status result = connection_.Execute(kSetVersionStatus, ToString(status), updated_at, id);
+  if (ConflictColumns(result) == "aimodelversions.model_id") {
+    return Conflict("another version of this model is already PRODUCTION");
+  }
+  return ExpectOneChange(connection_, std::move(result), "model version", id);
+}
+
+StatusOr<std::int64_t> SqliteMetadataTx::CountActiveDeployments(const std::string& version_id) {
+  return QueryCount(connection_, kCountActiveDeployments, version_id);
+}
+
+Status SqliteMetadataTx::InsertFeedback(const Feedback& feedback) {
+  Status status =
+      connection_.Execute(kInsertFeedback.c_str(), feedback.id, feedback.model_version_id,
+                          feedback.user_id, feedback.generation_request_id, feedback.rating,
+                          feedback.comment, feedback.feedback_data, feedback.submitted_at);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound("no model version '" + feedback.model_version_id + "'");
+  }
+  if (ConflictColumns(status) == "aimodelfeedback.id") {
+    return Conflict(DuplicateId("feedback", feedback.id));
+  }
+  return status;
+}
+
+StatusOr<Page<Feedback>> SqliteMetadataTx::ListFeedback(const std::string& version_id,
+                                                        PageRequest page) {
+  return QueryPage(connection_, kListFeedback, &ReadFeedback, page,
+                   [&](SqliteStatement& statement) { statement.Bind(version_id); });
+}
+
+StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string& version_id) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, connection_.Prepare(kFeedbackRatings));
+  statement.Bind(version_id);
+  FeedbackSummary summary;
+  std::int64_t rated = 0;
+  std::int64_t rating_sum = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool has_row, statement.Step());
+    if (!has_row) break;
+    const std::int64_t count = statement.Int(1);
+    summary.count += count;
+    if (statement.IsNull(0)) continue;
+    const std::int64_t rating = statement.Int(0);
+    if (rating < 1 || rating > 5) {
+      return Internal("database holds a feedback rating out of range: " + std::to_string(rating));
+    }
+    summary.rating_counts[rating - 1] = count;
+    rated += count;
+    rating_sum += rating * count;
+  }
+  if (rated > 0) summary.average_rating = static_cast<double>(rating_sum) / rated;
+  return summary;
+}
+
+Status SqliteMetadataTx::InsertApiKey(const ApiKey& key) {
+  Status status = connection_.Execute(kInsertApiKey.c_str(), key.id, key.name, ToString(key.role),
+                                      key.key_hash, key.created_at);
+  const std::string_view columns = ConflictColumns(status);
+  if (columns == "api_keys.key_hash") return Conflict("an API key with this hash already exists");
+  if (columns == "api_keys.id") return Conflict(DuplicateId("API key", key.id));
+  return status;
+}
+
+StatusOr<std::optional<ApiKey>> SqliteMetadataTx::FindApiKeyByHash(const std::string& key_hash) {
+  return QueryFirst(connection_, kFindApiKey.c_str(), &ReadApiKey, key_hash);
+}
+
+StatusOr<Page<ApiKey>> SqliteMetadataTx::ListApiKeys(PageRequest page) {
+  return QueryPage(connection_, kListApiKeys, &ReadApiKey, page, [](SqliteStatement&) {});
+}
+
+Status SqliteMetadataTx::DeleteApiKey(const std::string& id) {
+  return ExpectOneChange(connection_, connection_.Execute(kDeleteApiKey, id), "API key", id);
+}
+
+StatusOr<std::int64_t> SqliteMetadataTx::CountApiKeys() {
+  return QueryCount(connection_, kCountApiKeys);
+}
+
+}  // namespace mlops
