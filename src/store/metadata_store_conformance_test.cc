@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 #include <tuple>
 
@@ -149,6 +150,10 @@ std::vector<std::string> Ids(const std::vector<T>& items) {
   std::vector<std::string> ids;
   for (const T& item : items) ids.push_back(item.id);
   return ids;
+}
+
+StatusOr<FeedbackSummary> Summarize(MetadataStore& store, const std::string& version_id) {
+  return ReadValue(store, [&](MetadataTx& tx) { return tx.SummarizeFeedback(version_id); });
 }
 
 ModelFilter Filter(std::optional<std::string> task_type, std::optional<std::string> name_prefix) {
@@ -627,8 +632,7 @@ TEST_P(MetadataStoreConformanceTest, FeedbackIsListedInSubmissionOrderAndSummari
   EXPECT_EQ(Fields(page->items[1]), Fields(feedback[0]));
   EXPECT_EQ(Fields(page->items[2]), Fields(sparse));
 
-  StatusOr<FeedbackSummary> summary =
-      ReadValue(*store_, [&](MetadataTx& tx) { return tx.SummarizeFeedback(version.id); });
+  StatusOr<FeedbackSummary> summary = Summarize(*store_, version.id);
   ASSERT_OK(summary);
   EXPECT_EQ(summary->count, 5);
   ASSERT_TRUE(summary->average_rating.has_value());
@@ -636,8 +640,7 @@ TEST_P(MetadataStoreConformanceTest, FeedbackIsListedInSubmissionOrderAndSummari
   EXPECT_EQ(std::vector<std::int64_t>(summary->rating_counts, summary->rating_counts + 5),
             (std::vector<std::int64_t>{1, 0, 0, 2, 1}));
 
-  StatusOr<FeedbackSummary> none =
-      ReadValue(*store_, [&](MetadataTx& tx) { return tx.SummarizeFeedback(quiet.id); });
+  StatusOr<FeedbackSummary> none = Summarize(*store_, quiet.id);
   ASSERT_OK(none);
   EXPECT_EQ(none->count, 0);
   EXPECT_FALSE(none->average_rating.has_value());
@@ -651,8 +654,7 @@ TEST_P(MetadataStoreConformanceTest, UnratedFeedbackHasNoAverage) {
   ASSERT_OK(Insert(*store_, NewFeedback(version.id, std::nullopt)));
   ASSERT_OK(Insert(*store_, NewFeedback(version.id, std::nullopt)));
 
-  StatusOr<FeedbackSummary> summary =
-      ReadValue(*store_, [&](MetadataTx& tx) { return tx.SummarizeFeedback(version.id); });
+  StatusOr<FeedbackSummary> summary = Summarize(*store_, version.id);
   ASSERT_OK(summary);
   EXPECT_EQ(summary->count, 2);
   EXPECT_FALSE(summary->average_rating.has_value());
