@@ -315,7 +315,8 @@ StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string&
     rated += count;
     rating_sum += rating * count;
   }
-  if (rated > 0) summary.average_rating = static_cast<double>(rating_sum) / rated;
+  if (rated > 0)
+    summary.average_rating = static_cast<double>(rating_sum) / static_cast<double>(rated);
   return summary;
 }
 
