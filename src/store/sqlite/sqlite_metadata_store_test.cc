@@ -50,7 +50,7 @@ class SqliteMetadataStoreTest : public MetadataStoreConformanceTest {
 
   std::string InsertModelAndVersion() {
     const std::string model_id = NewUuid();
-    const std::string version_id = NewUuid();
+    std::string version_id = NewUuid();
     EXPECT_TRUE(store_
                     ->Write([&](MetadataTx& tx) -> Status {
                       Model model;
