@@ -36,7 +36,7 @@ struct VersionFilter {
 
 struct FeedbackSummary {
   std::int64_t count = 0;
-  std::optional<double> average_rating;             // over feedback that has a rating
+  std::optional<double> average_rating;  // over feedback that has a rating
   std::int64_t rating_counts[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
 };
 

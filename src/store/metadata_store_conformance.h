@@ -6,9 +6,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "common/uuid.h"
 #include "store/metadata_store.h"
 
 namespace mlops {
@@ -45,4 +47,127 @@ class MetadataStoreConformanceTest : public ::testing::TestWithParam<MetadataSto
   std::vector<std::string> locations_;
 };
 
+// Helpers for the suite's test files.
+namespace conformance {
+
+#define EXPECT_OK(expr) EXPECT_EQ(::mlops::internal::AsStatus(expr).ToString(), "OK")
+#define ASSERT_OK(expr) ASSERT_EQ(::mlops::internal::AsStatus(expr).ToString(), "OK")
+
+inline Model NewModel(const std::string& name, TimestampMs created_at = 1000,
+                      const std::string& task_type = "text-generation") {
+  return Model{.id = NewUuid(),
+               .name = name,
+               .description = "about " + name,
+               .task_type = task_type,
+               .owner_id = "owner-1",
+               .created_at = created_at,
+               .updated_at = created_at};
+}
+
+inline ModelVersion NewVersion(const std::string& model_id, const std::string& version_string,
+                               ModelVersionStatus status = ModelVersionStatus::kStaging,
+                               TimestampMs created_at = 1000) {
+  return ModelVersion{.id = NewUuid(),
+                      .model_id = model_id,
+                      .version_string = version_string,
+                      .description = "version " + version_string,
+                      .artifact_path = "models/" + model_id + "/" + version_string + "/model.onnx",
+                      .model_format = ModelFormat::kOnnx,
+                      .interface_type = ServingInterface::kTritonInferenceServer,
+                      .parameters = R"({"layers": 3})",
+                      .metrics = R"({"accuracy": 0.9})",
+                      .status = status,
+                      .created_at = created_at,
+                      .updated_at = created_at,
+                      .created_by_user_id = "user-1",
+                      .artifact_size_bytes = 1234,
+                      .artifact_sha256 = std::string(64, 'a')};
+}
+
+inline Feedback NewFeedback(const std::string& version_id, std::optional<int> rating,
+                            TimestampMs submitted_at = 1000) {
+  return Feedback{.id = NewUuid(),
+                  .model_version_id = version_id,
+                  .user_id = "user-2",
+                  .generation_request_id = "request-1",
+                  .rating = rating,
+                  .comment = "fine",
+                  .feedback_data = R"({"tags": ["a"]})",
+                  .submitted_at = submitted_at};
+}
+
+inline ApiKey NewKey(const std::string& name, Role role = Role::kViewer,
+                     TimestampMs created_at = 1000) {
+  return ApiKey{.id = NewUuid(),
+                .name = name,
+                .role = role,
+                .key_hash = "hash-of-" + name,
+                .created_at = created_at};
+}
+
+inline auto Fields(const Model& m) {
+  return std::tie(m.id, m.name, m.description, m.task_type, m.owner_id, m.created_at, m.updated_at);
+}
+inline auto Fields(const ModelVersion& v) {
+  return std::tie(v.id, v.model_id, v.version_string, v.description, v.artifact_path,
+                  v.model_format, v.interface_type, v.parameters, v.metrics, v.status, v.created_at,
+                  v.updated_at, v.created_by_user_id, v.artifact_size_bytes, v.artifact_sha256);
+}
+inline auto Fields(const Feedback& f) {
+  return std::tie(f.id, f.model_version_id, f.user_id, f.generation_request_id, f.rating, f.comment,
+                  f.feedback_data, f.submitted_at);
+}
+inline auto Fields(const ApiKey& k) {
+  return std::tie(k.id, k.name, k.role, k.key_hash, k.created_at);
+}
+
+inline Status Insert(MetadataStore& store, const Model& model) {
+  return store.Write([&](MetadataTx& tx) { return tx.InsertModel(model); });
+}
+inline Status Insert(MetadataStore& store, const ModelVersion& version) {
+  return store.Write([&](MetadataTx& tx) { return tx.InsertVersion(version); });
+}
+inline Status Insert(MetadataStore& store, const Feedback& feedback) {
+  return store.Write([&](MetadataTx& tx) { return tx.InsertFeedback(feedback); });
+}
+inline Status Insert(MetadataStore& store, const ApiKey& key) {
+  return store.Write([&](MetadataTx& tx) { return tx.InsertApiKey(key); });
+}
+
+// Runs `fn(MetadataTx&) -> StatusOr<T>` in a read transaction and returns its result.
+template <typename Fn>
+auto ReadValue(MetadataStore& store, Fn fn) -> decltype(fn(std::declval<MetadataTx&>())) {
+  std::optional<decltype(fn(std::declval<MetadataTx&>()))> result;
+  const Status status = store.Read([&](MetadataTx& tx) {
+    result.emplace(fn(tx));
+    return result->status();
+  });
+  if (!status.ok()) return status;
+  return std::move(*result);
+}
+
+template <typename T>
+std::vector<std::string> Ids(const std::vector<T>& items) {
+  std::vector<std::string> ids;
+  for (const T& item : items) ids.push_back(item.id);
+  return ids;
+}
+
+inline StatusOr<FeedbackSummary> Summarize(MetadataStore& store, const std::string& version_id) {
+  return ReadValue(store, [&](MetadataTx& tx) { return tx.SummarizeFeedback(version_id); });
+}
+
+inline ModelFilter Filter(std::optional<std::string> task_type,
+                          std::optional<std::string> name_prefix) {
+  ModelFilter filter;
+  filter.task_type = std::move(task_type);
+  filter.name_prefix = std::move(name_prefix);
+  return filter;
+}
+
+inline StatusOr<Model> GetModel(MetadataStore& store, const std::string& id) {
+  return ReadValue(store, [&](MetadataTx& tx) { return tx.GetModel(id); });
+}
+
+}  // namespace conformance
 }  // namespace mlops

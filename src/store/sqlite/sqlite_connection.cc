@@ -2,14 +2,27 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
 #include <string_view>
 
 #include "store/sqlite/sqlite_status.h"
 
 namespace mlops {
+namespace {
+
+// SQLite counts memory use under one process-wide mutex on every allocation, which serializes
+// otherwise independent connections. We do not read the counters. Possible only before SQLite
+// initializes; if something else initialized it first, the setting is left as it is.
+void DisableMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, const SqliteConnectionOptions& options) {
+  DisableMemoryStatistics();
   sqlite3* db = nullptr;
   // NOMUTEX: the pool gives a connection to one thread at a time.
   const int flags =

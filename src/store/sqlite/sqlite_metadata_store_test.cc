@@ -19,11 +19,13 @@ StatusOr<std::unique_ptr<MetadataStore>> OpenSqlite(const std::string& location)
   return std::unique_ptr<MetadataStore>(std::move(store));
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, MetadataStoreConformanceTest,
-                         ::testing::Values(MetadataStoreBackend{
-                             .name = "Sqlite",
-                             .open = OpenSqlite,
-                             .latest_schema_version = sqlite::Migrations().back().version}),
+MetadataStoreBackend SqliteBackend() {
+  return {.name = "Sqlite",
+          .open = OpenSqlite,
+          .latest_schema_version = sqlite::Migrations().back().version};
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, MetadataStoreConformanceTest, ::testing::Values(SqliteBackend()),
                          BackendName);
 
 TEST(SqliteMigrationsTest, AreNumberedFromOneWithoutGaps) {
@@ -48,7 +50,7 @@ class SqliteMetadataStoreTest : public MetadataStoreConformanceTest {
 
   std::string InsertModelAndVersion() {
     const std::string model_id = NewUuid();
-    const std::string version_id = NewUuid();
+    std::string version_id = NewUuid();
     EXPECT_TRUE(store_
                     ->Write([&](MetadataTx& tx) -> Status {
                       Model model;
@@ -67,11 +69,7 @@ class SqliteMetadataStoreTest : public MetadataStoreConformanceTest {
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteMetadataStoreTest,
-                         ::testing::Values(MetadataStoreBackend{
-                             .name = "Sqlite",
-                             .open = OpenSqlite,
-                             .latest_schema_version = sqlite::Migrations().back().version}),
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteMetadataStoreTest, ::testing::Values(SqliteBackend()),
                          BackendName);
 
 TEST_P(SqliteMetadataStoreTest, OpenInMissingDirectoryIsUnavailable) {

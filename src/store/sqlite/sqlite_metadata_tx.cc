@@ -137,13 +137,18 @@ StatusOr<std::optional<T>> QueryFirst(SqliteConnection& connection, const char* 
   return std::optional<T>(std::move(item));
 }
 
+StatusOr<std::int64_t> ReadCount(SqliteStatement& statement) {
+  ASSIGN_OR_RETURN(const bool has_row, statement.Step());
+  if (!has_row) return Internal("database error: COUNT returned no row");
+  return statement.Int(0);
+}
+
 template <typename... Args>
 StatusOr<std::int64_t> QueryCount(SqliteConnection& connection, const char* sql,
                                   const Args&... args) {
   ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
-  ASSIGN_OR_RETURN(const bool has_row, statement.Bind(args...).Step());
-  if (!has_row) return Internal("database error: COUNT returned no row");
-  return statement.Int(0);
+  statement.Bind(args...);
+  return ReadCount(statement);
 }
 
 // `bind_filter(SqliteStatement&)` binds the parameters of the query's WHERE clause.
@@ -159,9 +164,7 @@ StatusOr<Page<T>> QueryPage(SqliteConnection& connection, const ListQuery& query
   }
   ASSIGN_OR_RETURN(SqliteStatement count, connection.Prepare(query.count.c_str()));
   bind_filter(count);
-  ASSIGN_OR_RETURN(const bool has_row, count.Step());
-  if (!has_row) return Internal("database error: COUNT returned no row");
-  result.total = count.Int(0);
+  ASSIGN_OR_RETURN(result.total, ReadCount(count));
   return result;
 }
 
@@ -312,7 +315,8 @@ StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string&
     rated += count;
     rating_sum += rating * count;
   }
-  if (rated > 0) summary.average_rating = static_cast<double>(rating_sum) / rated;
+  if (rated > 0)
+    summary.average_rating = static_cast<double>(rating_sum) / static_cast<double>(rated);
   return summary;
 }
 
