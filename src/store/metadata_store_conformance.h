@@ -134,17 +134,6 @@ inline Status Insert(MetadataStore& store, const ApiKey& key) {
   return store.Write([&](MetadataTx& tx) { return tx.InsertApiKey(key); });
 }
 
-// Runs `fn(MetadataTx&) -> StatusOr<T>` in a read transaction and returns its result.
-template <typename Fn>
-auto ReadValue(MetadataStore& store, Fn fn) -> decltype(fn(std::declval<MetadataTx&>())) {
-  std::optional<decltype(fn(std::declval<MetadataTx&>()))> result;
-  const Status status = store.Read([&](MetadataTx& tx) {
-    result.emplace(fn(tx));
-    return result->status();
-  });
-  if (!status.ok()) return status;
-  return std::move(*result);
-}
 
 template <typename T>
 std::vector<std::string> Ids(const std::vector<T>& items) {

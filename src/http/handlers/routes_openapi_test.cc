@@ -40,7 +40,8 @@ class RoutesOpenApiTest : public ::testing::Test {
     Metrics metrics;
     ApiContext ctx{config_, *store_, *artifacts_, registry, uploads, feedback, keys, metrics};
     std::set<std::string> out;
-    for (const Route& r : BuildRouter(ctx).routes()) out.insert(Lower(r.method) + " " + r.pattern);
+    const Router router = BuildRouter(ctx);
+    for (const Route& r : router.routes()) out.insert(Lower(r.method) + " " + r.pattern);
     return out;
   }
 
