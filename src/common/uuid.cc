@@ -5,16 +5,41 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <random>
 
 namespace mlops {
 
-std::string NewUuid() {
-  std::array<std::uint8_t, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    thread_local std::mt19937_64 fallback{std::random_device{}()};
-    for (auto& x : b) x = static_cast<std::uint8_t>(fallback());
+namespace {
+
+// Bytes from OpenSSL's CSPRNG, fetched in blocks: one RAND_bytes call per UUID costs more than
+// the rest of a small request.
+class RandomPool {
+ public:
+  void Fill(std::uint8_t* out, std::size_t n) {
+    if (pos_ + n > block_.size()) Refill();
+    std::memcpy(out, block_.data() + pos_, n);
+    pos_ += n;
   }
+
+ private:
+  void Refill() {
+    if (RAND_bytes(block_.data(), static_cast<int>(block_.size())) != 1) {
+      std::random_device device;
+      for (auto& x : block_) x = static_cast<std::uint8_t>(device());
+    }
+    pos_ = 0;
+  }
+  std::array<std::uint8_t, 4096> block_{};
+  std::size_t pos_ = block_.size();
+};
+
+}  // namespace
+
+std::string NewUuid() {
+  thread_local RandomPool pool;
+  std::array<std::uint8_t, 16> b{};
+  pool.Fill(b.data(), b.size());
   b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
   static constexpr char kHex[] = "0123456789abcdef";
