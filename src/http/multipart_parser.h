@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/status.h"
 
@@ -45,6 +46,8 @@ class MultipartParser {
   MultipartParser(std::string boundary, MultipartHandler& handler, Limits limits);
   MultipartParser(std::string boundary, MultipartHandler& handler)
       : MultipartParser(std::move(boundary), handler, Limits{}) {}
+  MultipartParser(const MultipartParser&) = delete;
+  MultipartParser& operator=(const MultipartParser&) = delete;
 
   // Consumes the next bytes of the body, in any slicing. MALFORMED with a precise message on a
   // syntax error (missing boundary, bad part headers, missing Content-Disposition name, too many
@@ -57,12 +60,25 @@ class MultipartParser {
 
   bool done() const;
 
+  // Bytes held between Feed() calls: a possibly partial delimiter (< boundary length + 6) or the
+  // current part's header block (<= max_header_bytes + 4). For tests and memory accounting.
+  std::size_t buffered_bytes() const { return buffer_.size(); }
+
  private:
   // Implementation state lives in the .cc (see MultipartParser::State there).
   enum class State;
   Status Fail(Status status);
+  Status Step(std::string_view& in);
+  Status ScanForDelimiter(std::string_view& in);
+  Status ResumeDelimiter(std::string_view& in);
+  Status DelimiterFound();
+  Status Emit(std::string_view data);
+  Status AfterDelimiter(std::string_view& in);
+  Status BeginHeaders();
+  Status ReadHeaders(std::string_view& in);
+  Status EndHeaders(std::size_t lines_size);
 
-  std::string dash_boundary_;  // "--" + boundary
+  std::string delimiter_;  // "\r\n--" + boundary: RFC 2046's delimiter, CRLF included
   MultipartHandler& handler_;
   Limits limits_;
   State state_;
