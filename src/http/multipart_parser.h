@@ -18,7 +18,8 @@ struct PartHeaders {
 };
 
 // Receives the parts of a multipart body as they are parsed. Any non-OK status returned by a
-// callback stops the parser, and Feed() returns that status unchanged.
+// callback stops the parser, and Feed() returns that status unchanged. A part cut short by an
+// error gets no OnPartEnd(): the caller must treat what it received so far as incomplete.
 class MultipartHandler {
  public:
   virtual ~MultipartHandler() = default;
