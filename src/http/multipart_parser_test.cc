@@ -96,7 +96,7 @@ void ExpectSameOutcome(const Outcome& a, const Outcome& b, const std::string& co
 
 // Parses `body` whole, byte by byte and split in two at every offset; all must agree.
 Outcome ParseEverySlicing(std::string_view body) {
-  const Outcome whole = Parse(body);
+  Outcome whole = Parse(body);
   ExpectSameOutcome(whole, ParseByteByByte(body), "byte by byte");
   for (std::size_t cut = 0; cut <= body.size(); ++cut) {
     ExpectSameOutcome(whole, ParseWithCuts(body, {cut}), "cut at " + std::to_string(cut));
@@ -204,9 +204,10 @@ TEST(MultipartParserTest, TruncatedBodyIsMalformedAtFinish) {
 }
 
 TEST(MultipartParserTest, GarbageAfterADelimiterIsMalformed) {
-  for (std::string bad :
+  for (std::string_view bad :
        {"--xYzZYx\r\n", "--xYzZY -\r\n", "--xYzZY\r\r\n", "--xYzZY-x", "--xYzZY\n"}) {
-    const Outcome out = Parse(bad + "Content-Disposition: form-data; name=a\r\n\r\n\r\n" + kClose);
+    const Outcome out = Parse(
+        std::string(bad).append("Content-Disposition: form-data; name=a\r\n\r\n\r\n") + kClose);
     EXPECT_EQ(out.status.code(), StatusCode::kMalformed) << bad;
     EXPECT_EQ(out.status.message(), "multipart boundary is followed by unexpected bytes") << bad;
   }
@@ -220,7 +221,7 @@ TEST(MultipartParserTest, HeadersUpToTheLimitAreAcceptedAndLargerOnesRejected) {
   EXPECT_TRUE(ParseWithCuts(body, {}, limits).status.ok());
 
   limits.max_header_bytes = line.size() - 1;
-  for (std::vector<std::size_t> cuts : {std::vector<std::size_t>{}, {12}, {20, 40}}) {
+  for (const std::vector<std::size_t>& cuts : {std::vector<std::size_t>{}, {12}, {20, 40}}) {
     const Outcome out = ParseWithCuts(body, cuts, limits);
     EXPECT_EQ(out.status.code(), StatusCode::kMalformed);
     EXPECT_EQ(out.status.message(),
@@ -252,7 +253,7 @@ TEST(MultipartParserTest, TooManyPartsIsMalformed) {
 }
 
 TEST(MultipartParserTest, PartWithoutANameIsMalformed) {
-  for (std::string headers :
+  for (std::string_view headers :
        {"", "Content-Type: text/plain\r\n", "Content-Disposition: form-data\r\n",
         "Content-Disposition: form-data; name=\"\"\r\n",
         "Content-Disposition: form-data; filename=\"a.bin\"\r\n"}) {
@@ -440,8 +441,8 @@ TEST(BoundaryFromContentTypeTest, ExtractsTokenAndQuotedBoundaries) {
 }
 
 TEST(BoundaryFromContentTypeTest, RejectsOtherMediaTypesAsUnsupported) {
-  for (std::string type : {"application/json", "multipart/mixed; boundary=abc", "", "text/plain;",
-                           "multipart/form-data-x; boundary=abc"}) {
+  for (std::string_view type : {"application/json", "multipart/mixed; boundary=abc", "",
+                                "text/plain;", "multipart/form-data-x; boundary=abc"}) {
     const StatusOr<std::string> boundary = MultipartParser::BoundaryFromContentType(type);
     ASSERT_FALSE(boundary.ok()) << type;
     EXPECT_EQ(boundary.status().code(), StatusCode::kUnsupportedMediaType) << type;
