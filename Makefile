@@ -21,9 +21,10 @@ run: build
 test: build
 	scripts/run-tests.sh $(BUILD_DIR)
 
-# Fuzz targets are built with clang and libFuzzer; each runs for FUZZ_SECONDS.
+# Fuzz targets are built with clang and libFuzzer; each runs for FUZZ_SECONDS. The compiler is
+# set on the command line, not through CXX, which CMake ignores once a build dir is configured.
 fuzz: deps
-	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DMLOPS_BUILD_FUZZ=ON -DMLOPS_BUILD_TESTS=OFF -DMLOPS_BUILD_BENCH=OFF
 	cmake --build $(FUZZ_DIR) -j $(JOBS)
 	scripts/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)

@@ -258,7 +258,7 @@ StatusOr<std::string> MultipartParser::BoundaryFromContentType(std::string_view 
 // The body may start with the first delimiter without the CRLF that RFC 2046 puts before every
 // delimiter; a CRLF is pretended into the buffer so that case needs no code of its own.
 MultipartParser::MultipartParser(std::string boundary, MultipartHandler& handler, Limits limits)
-    : delimiter_("\r\n--" + boundary),
+    : delimiter_("\r\n--" + std::move(boundary)),
       handler_(handler),
       limits_(limits),
       state_(State::kPreamble),

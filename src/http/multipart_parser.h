@@ -35,7 +35,7 @@ class MultipartHandler {
 class MultipartParser {
  public:
   struct Limits {
-    std::size_t max_header_bytes = 16 * 1024;  // all header lines of one part
+    std::size_t max_header_bytes = std::size_t{16} * 1024;  // all header lines of one part
     std::size_t max_parts = 16;
   };
 
