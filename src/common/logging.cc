@@ -1,5 +1,7 @@
 #include "common/logging.h"
 
+#include "common/json_writer.h"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -32,19 +34,25 @@ bool InitLogging(std::string_view level) {
 
 bool LogEnabled(LogLevel level) { return spdlog::default_logger_raw()->should_log(ToSpd(level)); }
 
-void Log(LogLevel level, std::string_view message, const nlohmann::json& fields) {
+void LogPreformatted(LogLevel level, std::string_view message, std::string_view fields) {
   if (!LogEnabled(level)) return;
-  std::string line = "\"message\":" + nlohmann::json(message).dump(-1, ' ', false,
-                                                                      nlohmann::json::error_handler_t::replace);
-  if (fields.is_object()) {
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
-      line += ",";
-      line += nlohmann::json(it.key()).dump();
-      line += ":";
-      line += it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    }
+  std::string line = "\"message\":";
+  AppendJsonString(line, message);
+  if (!fields.empty()) {
+    line.push_back(',');
+    line.append(fields);
   }
   spdlog::default_logger_raw()->log(ToSpd(level), "{}", line);
+}
+
+void Log(LogLevel level, std::string_view message, const nlohmann::json& fields) {
+  if (!LogEnabled(level)) return;
+  std::string members;
+  if (fields.is_object()) {
+    const std::string object = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    members = object.substr(1, object.size() - 2);
+  }
+  LogPreformatted(level, message, members);
 }
 
 }  // namespace mlops

@@ -17,6 +17,10 @@ bool InitLogging(std::string_view level);
 // Thread-safe. Callers must not put secrets in fields.
 void Log(LogLevel level, std::string_view message, const nlohmann::json& fields = {});
 
+// Logs one JSON line whose extra fields are given pre-serialized: `fields` is empty or a
+// comma-separated list of JSON members without braces (`"status":200,"path":"/x"`). For hot paths.
+void LogPreformatted(LogLevel level, std::string_view message, std::string_view fields);
+
 bool LogEnabled(LogLevel level);
 
 }  // namespace mlops

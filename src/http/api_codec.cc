@@ -5,6 +5,8 @@
 #include "common/time.h"
 #include "http/json_fields.h"
 
+#include <nlohmann/json.hpp>
+
 namespace mlops::http {
 namespace {
 
@@ -23,15 +25,23 @@ Enum ReadEnum(FieldReader& r, std::string_view name) {
   return r.RequiredEnum<Enum>(name, ParseEnum<Enum>, AllowedValues<Enum>());
 }
 
-nlohmann::json Nullable(const std::optional<std::string>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+// Stored JSON text was serialized by us on the way in; a damaged value is shown as null rather
+// than breaking the response.
+void WriteEmbedded(JsonWriter& w, const std::optional<JsonText>& text) {
+  if (text && nlohmann::json::accept(*text)) {
+    w.Raw(*text);
+  } else {
+    w.Null();
+  }
 }
 
-// Stored JSON text was validated on the way in; a damaged value is shown as null, not thrown.
-nlohmann::json EmbeddedJson(const std::optional<JsonText>& text) {
-  if (!text) return nullptr;
-  nlohmann::json v = nlohmann::json::parse(*text, nullptr, false);
-  return v.is_discarded() ? nlohmann::json(nullptr) : v;
+void WriteTime(JsonWriter& w, std::string_view key, TimestampMs t) {
+  w.Key(key).String(FormatRfc3339(t));
+}
+
+void WriteApiKeyFields(JsonWriter& w, const ApiKey& k) {
+  w.Key("id").String(k.id).Key("name").String(k.name).Key("role").String(ToString(k.role));
+  WriteTime(w, "created_at", k.created_at);
 }
 
 template <typename T, typename Fill>
@@ -110,59 +120,76 @@ StatusOr<NewApiKey> DecodeNewApiKey(std::string_view body) {
   });
 }
 
-nlohmann::json ToJson(const Model& m) {
-  return {{"id", m.id},
-          {"name", m.name},
-          {"description", Nullable(m.description)},
-          {"task_type", m.task_type},
-          {"owner_id", Nullable(m.owner_id)},
-          {"created_at", FormatRfc3339(m.created_at)},
-          {"updated_at", FormatRfc3339(m.updated_at)}};
+void WriteJson(JsonWriter& w, const Model& m) {
+  w.BeginObject();
+  w.Key("id").String(m.id).Key("name").String(m.name);
+  w.Key("description").StringOrNull(m.description);
+  w.Key("task_type").String(m.task_type).Key("owner_id").StringOrNull(m.owner_id);
+  WriteTime(w, "created_at", m.created_at);
+  WriteTime(w, "updated_at", m.updated_at);
+  w.EndObject();
 }
 
-nlohmann::json ToJson(const ModelVersion& v) {
-  return {{"id", v.id},
-          {"model_id", v.model_id},
-          {"version_string", v.version_string},
-          {"description", Nullable(v.description)},
-          {"artifact_path", v.artifact_path},
-          {"model_format", ToString(v.model_format)},
-          {"interface_type", ToString(v.interface_type)},
-          {"parameters", EmbeddedJson(v.parameters)},
-          {"metrics", EmbeddedJson(v.metrics)},
-          {"status", ToString(v.status)},
-          {"created_at", FormatRfc3339(v.created_at)},
-          {"updated_at", FormatRfc3339(v.updated_at)},
-          {"created_by_user_id", Nullable(v.created_by_user_id)},
-          {"artifact_size_bytes", v.artifact_size_bytes},
-          {"artifact_sha256", v.artifact_sha256}};
+void WriteJson(JsonWriter& w, const ModelVersion& v) {
+  w.BeginObject();
+  w.Key("id").String(v.id).Key("model_id").String(v.model_id);
+  w.Key("version_string").String(v.version_string);
+  w.Key("description").StringOrNull(v.description);
+  w.Key("artifact_path").String(v.artifact_path);
+  w.Key("model_format").String(ToString(v.model_format));
+  w.Key("interface_type").String(ToString(v.interface_type));
+  w.Key("parameters");
+  WriteEmbedded(w, v.parameters);
+  w.Key("metrics");
+  WriteEmbedded(w, v.metrics);
+  w.Key("status").String(ToString(v.status));
+  WriteTime(w, "created_at", v.created_at);
+  WriteTime(w, "updated_at", v.updated_at);
+  w.Key("created_by_user_id").StringOrNull(v.created_by_user_id);
+  w.Key("artifact_size_bytes").Int(v.artifact_size_bytes);
+  w.Key("artifact_sha256").String(v.artifact_sha256);
+  w.EndObject();
 }
 
-nlohmann::json ToJson(const Feedback& f) {
-  return {{"id", f.id},
-          {"model_version_id", f.model_version_id},
-          {"user_id", Nullable(f.user_id)},
-          {"generation_request_id", Nullable(f.generation_request_id)},
-          {"rating", f.rating ? nlohmann::json(*f.rating) : nlohmann::json(nullptr)},
-          {"comment", Nullable(f.comment)},
-          {"feedback_data", EmbeddedJson(f.feedback_data)},
-          {"submitted_at", FormatRfc3339(f.submitted_at)}};
+void WriteJson(JsonWriter& w, const Feedback& f) {
+  w.BeginObject();
+  w.Key("id").String(f.id).Key("model_version_id").String(f.model_version_id);
+  w.Key("user_id").StringOrNull(f.user_id);
+  w.Key("generation_request_id").StringOrNull(f.generation_request_id);
+  w.Key("rating").IntOrNull(f.rating);
+  w.Key("comment").StringOrNull(f.comment);
+  w.Key("feedback_data");
+  WriteEmbedded(w, f.feedback_data);
+  WriteTime(w, "submitted_at", f.submitted_at);
+  w.EndObject();
 }
 
-nlohmann::json ToJson(const ApiKey& k) {
-  return {{"id", k.id},
-          {"name", k.name},
-          {"role", ToString(k.role)},
-          {"created_at", FormatRfc3339(k.created_at)}};
+void WriteJson(JsonWriter& w, const ApiKey& k) {
+  w.BeginObject();
+  WriteApiKeyFields(w, k);
+  w.EndObject();
 }
 
-nlohmann::json ToJson(const FeedbackSummary& s) {
-  nlohmann::json counts = nlohmann::json::object();
-  for (int r = 1; r <= 5; ++r) counts[std::to_string(r)] = s.rating_counts[r - 1];
-  return {{"count", s.count},
-          {"average_rating",
-           s.average_rating ? nlohmann::json(*s.average_rating) : nlohmann::json(nullptr)},
-          {"rating_counts", counts}};
+void WriteJson(JsonWriter& w, const IssuedKey& k) {
+  w.BeginObject();
+  WriteApiKeyFields(w, k.key);
+  w.Key("key").String(k.secret);
+  w.EndObject();
+}
+
+void WriteJson(JsonWriter& w, const FeedbackSummary& s) {
+  w.BeginObject();
+  w.Key("count").Int(s.count);
+  w.Key("average_rating");
+  if (s.average_rating) {
+    w.Double(*s.average_rating);
+  } else {
+    w.Null();
+  }
+  w.Key("rating_counts").BeginObject();
+  for (int r = 1; r <= 5; ++r) w.Key(std::to_string(r)).Int(s.rating_counts[r - 1]);
+  w.EndObject();
+  w.EndObject();
 }
 
 }  // namespace mlops::http

@@ -3,8 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
+#include "common/json_writer.h"
 #include "common/status.h"
 #include "domain/entities.h"
 #include "services/api_key_service.h"
@@ -30,19 +29,29 @@ struct NewApiKey {
 };
 StatusOr<NewApiKey> DecodeNewApiKey(std::string_view body);
 
-// Response bodies, with API.md's field names.
-nlohmann::json ToJson(const Model& m);
-nlohmann::json ToJson(const ModelVersion& v);
-nlohmann::json ToJson(const Feedback& f);
-nlohmann::json ToJson(const ApiKey& k);
-nlohmann::json ToJson(const FeedbackSummary& s);
+// Response bodies, with API.md's field names in the seed's order.
+void WriteJson(JsonWriter& w, const Model& m);
+void WriteJson(JsonWriter& w, const ModelVersion& v);
+void WriteJson(JsonWriter& w, const Feedback& f);
+void WriteJson(JsonWriter& w, const ApiKey& k);
+void WriteJson(JsonWriter& w, const IssuedKey& k);  // the key's fields plus its secret, once
+void WriteJson(JsonWriter& w, const FeedbackSummary& s);
+
+template <typename T>
+std::string ToJson(const T& value) {
+  JsonWriter w;
+  WriteJson(w, value);
+  return w.Take();
+}
 
 // A JSON array of every item of a page.
 template <typename T>
-nlohmann::json ToJsonArray(const Page<T>& page) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const T& item : page.items) out.push_back(ToJson(item));
-  return out;
+std::string ToJsonArray(const Page<T>& page) {
+  JsonWriter w;
+  w.BeginArray();
+  for (const T& item : page.items) WriteJson(w, item);
+  w.EndArray();
+  return w.Take();
 }
 
 }  // namespace mlops::http

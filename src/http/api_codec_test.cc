@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace mlops::http {
 namespace {
 
@@ -79,9 +81,35 @@ TEST(ApiCodecTest, StatusChangeAndKeys) {
 
 TEST(ApiCodecTest, EncodesTimestampsAndNulls) {
   Model m{"id", "n", std::nullopt, "t", std::nullopt, 1700000000123, 1700000000123};
-  nlohmann::json j = ToJson(m);
-  EXPECT_EQ(j["created_at"], "2023-11-14T22:13:20.123Z");
-  EXPECT_TRUE(j["description"].is_null());
+  EXPECT_EQ(ToJson(m),
+            R"({"id":"id","name":"n","description":null,"task_type":"t","owner_id":null,)"
+            R"("created_at":"2023-11-14T22:13:20.123Z","updated_at":"2023-11-14T22:13:20.123Z"})");
+}
+
+TEST(ApiCodecTest, EmbeddedObjectsAreInlinedAndDamagedOnesShownAsNull) {
+  ModelVersion v;
+  v.parameters = R"({"max_p99_ms":50})";
+  v.metrics = "{broken";
+  const nlohmann::json j = nlohmann::json::parse(ToJson(v));
+  EXPECT_EQ(j["parameters"]["max_p99_ms"], 50);
+  EXPECT_TRUE(j["metrics"].is_null());
+  EXPECT_EQ(j["status"], "PENDING_VALIDATION");
+}
+
+TEST(ApiCodecTest, SummariesAndIssuedKeys) {
+  FeedbackSummary s;
+  s.count = 3;
+  s.average_rating = 4.5;
+  s.rating_counts[3] = 1;
+  s.rating_counts[4] = 1;
+  EXPECT_EQ(ToJson(s),
+            R"({"count":3,"average_rating":4.5,"rating_counts":{"1":0,"2":0,"3":0,"4":1,"5":1}})");
+  IssuedKey k{{"kid", "ci", Role::kViewer, "hash", 0}, "mlops_secret"};
+  const nlohmann::json j = nlohmann::json::parse(ToJson(k));
+  EXPECT_EQ(j["key"], "mlops_secret");
+  EXPECT_EQ(j["role"], "viewer");
+  EXPECT_FALSE(j.contains("key_hash"));
+  EXPECT_FALSE(ToJson(k.key).find("secret") != std::string::npos);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "common/json_writer.h"
 #include "common/uuid.h"
 
 namespace mlops::http {
@@ -41,23 +42,24 @@ int HttpStatusFor(StatusCode code) {
 
 Response ErrorResponse(const Status& status) {
   const bool internal = status.code() == StatusCode::kInternal;
-  Response r = JsonResponse(HttpStatusFor(status.code()),
-                            {{"detail", internal ? "internal error" : status.message()}});
+  JsonWriter body;
+  body.BeginObject().Key("detail").String(internal ? "internal error" : status.message()).EndObject();
+  Response r = JsonResponse(HttpStatusFor(status.code()), body.Take());
   if (status.code() == StatusCode::kUnauthenticated) {
     r.headers.emplace_back("WWW-Authenticate", "ApiKey");
   }
   return r;
 }
 
-Response JsonResponse(int http_status, const nlohmann::json& body) {
+Response JsonResponse(int http_status, std::string json) {
   Response r;
   r.status = http_status;
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = std::move(json);
   return r;
 }
 
-Response ListResponse(const nlohmann::json& items, std::int64_t total) {
-  Response r = JsonResponse(200, items);
+Response ListResponse(std::string json_array, std::int64_t total) {
+  Response r = JsonResponse(200, std::move(json_array));
   r.headers.emplace_back("X-Total-Count", std::to_string(total));
   return r;
 }

@@ -2,8 +2,6 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "common/status.h"
 #include "http/message.h"
 #include "store/metadata_store.h"
@@ -17,10 +15,11 @@ int HttpStatusFor(StatusCode code);
 // message: their details go to the log, never to the client.
 Response ErrorResponse(const Status& status);
 
-Response JsonResponse(int http_status, const nlohmann::json& body);
+// A response whose body is serialized JSON.
+Response JsonResponse(int http_status, std::string json);
 
 // A list response: a bare JSON array and its X-Total-Count.
-Response ListResponse(const nlohmann::json& items, std::int64_t total);
+Response ListResponse(std::string json_array, std::int64_t total);
 
 Response NoContent();
 

@@ -12,9 +12,7 @@ void AddApiKeyRoutes(Router& router, ApiContext& ctx) {
                 RETURN_IF_ERROR(RequireJson(req));
                 ASSIGN_OR_RETURN(NewApiKey in, DecodeNewApiKey(req.body));
                 ASSIGN_OR_RETURN(IssuedKey issued, ctx.keys.Issue(in.name, in.role));
-                nlohmann::json body = ToJson(issued.key);
-                body["key"] = issued.secret;
-                return JsonResponse(201, body);
+                return JsonResponse(201, ToJson(issued));
               }),
               nullptr});
 

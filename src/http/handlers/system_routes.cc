@@ -1,3 +1,5 @@
+#include <nlohmann/json.hpp>
+
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
 #include "http/responses.h"
@@ -18,17 +20,19 @@ Response Ready(ApiContext& ctx) {
   const Status artifacts = ctx.artifacts.Ping();
   nlohmann::json checks = {{"metadata_store", db.ok() ? "ok" : db.message()},
                            {"artifact_store", artifacts.ok() ? "ok" : artifacts.message()}};
-  if (db.ok() && artifacts.ok()) return JsonResponse(200, {{"status", "ready"}, {"checks", checks}});
+  if (db.ok() && artifacts.ok()) {
+    return JsonResponse(200, nlohmann::json{{"status", "ready"}, {"checks", checks}}.dump());
+  }
   std::string detail = !db.ok() ? "metadata store unavailable: " + db.message()
                                 : "artifact store unavailable: " + artifacts.message();
-  return JsonResponse(503, {{"detail", detail}, {"checks", checks}});
+  return JsonResponse(503, nlohmann::json{{"detail", detail}, {"checks", checks}}.dump());
 }
 
 }  // namespace
 
 void AddSystemRoutes(Router& router, ApiContext& ctx) {
   router.Add({"GET", "/health/live", std::nullopt,
-              [](Request&) { return JsonResponse(200, {{"status", "alive"}}); }, nullptr});
+              [](Request&) { return JsonResponse(200, R"({"status":"alive"})"); }, nullptr});
   router.Add({"GET", "/health/ready", std::nullopt, [&ctx](Request&) { return Ready(ctx); },
               nullptr});
   router.Add({"GET", "/metrics", std::nullopt,
