@@ -50,6 +50,9 @@ StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   }
   RETURN_IF_ERROR(connection->ExecScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON"));
   if (options.query_only) RETURN_IF_ERROR(connection->Execute("PRAGMA query_only=ON"));
+  if (options.background_checkpoints) {
+    RETURN_IF_ERROR(connection->ExecScript("PRAGMA wal_autocheckpoint=0"));
+  }
   return connection;
 }
 

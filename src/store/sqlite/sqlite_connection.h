@@ -18,6 +18,8 @@ struct SqliteConnectionOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Reject every write on this connection (PRAGMA query_only).
   bool query_only = false;
+  // Leave WAL checkpoints to a SqliteCheckpointer instead of the committing transaction.
+  bool background_checkpoints = false;
 };
 
 // One open SQLite connection with its prepared-statement cache. Used by one thread at a time (the

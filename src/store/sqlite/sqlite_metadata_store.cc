@@ -58,11 +58,16 @@ StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const s
   std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path, options));
   // Open the writer now: it creates the file and switches it to WAL before any reader opens.
   ASSIGN_OR_RETURN(SqliteConnectionPool::Lease writer, store->writer_.Acquire());
+  ASSIGN_OR_RETURN(store->checkpointer_, SqliteCheckpointer::Start(path, options.checkpoint_interval));
   return store;
 }
 
 SqliteMetadataStore::SqliteMetadataStore(const std::string& path, const Options& options)
-    : writer_(path, {.busy_timeout = options.busy_timeout, .query_only = false}, 1),
+    : writer_(path,
+              {.busy_timeout = options.busy_timeout,
+               .query_only = false,
+               .background_checkpoints = true},
+              1),
       readers_(path, {.busy_timeout = options.busy_timeout, .query_only = true},
                options.max_read_connections) {}
 

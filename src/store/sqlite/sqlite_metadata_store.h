@@ -6,6 +6,7 @@
 
 #include "store/metadata_store.h"
 #include "store/migration.h"
+#include "store/sqlite/sqlite_checkpointer.h"
 #include "store/sqlite/sqlite_connection_pool.h"
 
 namespace mlops {
@@ -15,6 +16,8 @@ struct SqliteStoreOptions {
   int max_read_connections = 16;
   // How long a transaction waits for another process's lock before failing with UNAVAILABLE.
   std::chrono::milliseconds busy_timeout{5000};
+  // How often the WAL is checkpointed into the database file, off the request path.
+  std::chrono::milliseconds checkpoint_interval{1000};
 };
 
 // The metadata store in one SQLite file (WAL mode), the default backend.
@@ -48,6 +51,7 @@ class SqliteMetadataStore final : public MetadataStore {
   // whose sleeps would cost throughput.
   SqliteConnectionPool writer_;
   SqliteConnectionPool readers_;
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
 };
 
 }  // namespace mlops

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "common/uuid.h"
 #include "store/metadata_store_conformance.h"
@@ -128,6 +129,27 @@ TEST_P(SqliteMetadataStoreTest, WriteWaitingBeyondBusyTimeoutIsUnavailable) {
   EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
   ASSERT_TRUE(raw->ExecScript("ROLLBACK").ok());
   EXPECT_TRUE((*impatient)->Write([](MetadataTx& tx) { return OkStatus(); }).ok());
+}
+
+// Commits never checkpoint (wal_autocheckpoint=0); the background checkpointer moves the WAL's
+// pages into the database file on its own.
+TEST_P(SqliteMetadataStoreTest, CheckpointsTheLogInTheBackground) {
+  const std::string path = location_ + "/checkpointed.db";
+  StatusOr<std::unique_ptr<SqliteMetadataStore>> store =
+      SqliteMetadataStore::Open(path, {.checkpoint_interval = std::chrono::milliseconds(20)});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE((*store)->Migrate().ok());
+  const auto size_before = std::filesystem::file_size(path);
+  for (int i = 0; i < 200; ++i) {
+    Model model{NewUuid(), "model-" + std::to_string(i), std::string(500, 'd'), "t", {}, i, i};
+    ASSERT_TRUE((*store)->Write([&](MetadataTx& tx) { return tx.InsertModel(model); }).ok());
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::filesystem::file_size(path) < size_before + 100 * 1024 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(path), size_before + 100 * 1024);
 }
 
 }  // namespace

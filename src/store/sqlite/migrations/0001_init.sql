@@ -87,8 +87,9 @@ CREATE TABLE aimodelfeedback (
   submitted_at INTEGER NOT NULL
 );
 CREATE INDEX aimodelfeedback_by_version ON aimodelfeedback(model_version_id, submitted_at, id);
-CREATE INDEX aimodelfeedback_by_user ON aimodelfeedback(user_id);
-CREATE INDEX aimodelfeedback_by_generation_request ON aimodelfeedback(generation_request_id);
+CREATE INDEX aimodelfeedback_by_user ON aimodelfeedback(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX aimodelfeedback_by_generation_request ON aimodelfeedback(generation_request_id)
+  WHERE generation_request_id IS NOT NULL;
 
 CREATE TABLE api_keys (
   id TEXT PRIMARY KEY NOT NULL,
