@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git curl
+  build-essential cmake ninja-build pkg-config git curl jq
   libboost1.74-dev libboost-system1.74-dev
   libsqlite3-dev sqlite3
   nlohmann-json3-dev libssl-dev libcurl4-openssl-dev
