@@ -2,10 +2,10 @@
 # Benchmarks the service on its embedded defaults, on loopback, with wrk sharing the machine:
 #   1. GET /api/v1/mlops/models/{id}     (wrk, 64 connections)
 #   2. POST /api/v1/mlops/feedback       (wrk, 64 connections)
-#   3. a 1 GiB multipart upload (curl) against `dd conv=fsync` of the same bytes, and the
-#      server's peak RSS during the upload (a fresh server, so VmHWM is the upload's).
+#   3. a 1 GiB multipart upload (curl) against `dd conv=fsync` of the same bytes, alternating, and
+#      the server's peak RSS over the uploads (a fresh server, so VmHWM is the uploads').
 # Usage: bench/run.sh [build-dir]. Env: DURATION (default 10s), UPLOAD_MIB (default 1024),
-# MLOPS_BENCH_DATABASE_URL / MLOPS_BENCH_MINIO_ENDPOINT to bench other backends.
+# ROUNDS (default 3), LOG_LEVEL (default info: one access-log line per request, as in production).
 set -euo pipefail
 build_dir=${1:-build}
 binary=$(realpath "$build_dir/mlops")
@@ -54,29 +54,35 @@ KEY=$key VERSION=$version wrk -t2 -c64 -d"$duration" --latency -s "$here/post_fe
 stop_server
 
 echo
-echo "== upload of ${upload_mib} MiB"
+echo "== upload of ${upload_mib} MiB, ${ROUNDS:-3} rounds alternating with dd conv=fsync of the same file"
 head -c $((upload_mib * 1024 * 1024)) /dev/urandom >"$work/big.bin"
-sync
-dd_out=$(dd if="$work/big.bin" of="$work/dd.out" bs=1M conv=fsync 2>&1 | tail -1)
-dd_bytes_per_s=$(echo "$dd_out" | awk '{for(i=1;i<=NF;i++) if($i=="s,") print $(i-1)}')
-rm -f "$work/dd.out"
 start_server "$work/upload"
 model=$(curl -sf -X POST "$api/models" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
   -d '{"name":"bench-upload","task_type":"text_to_image"}' | json_id)
-rss_before=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
-upload=$(curl -sf -o "$work/upload.json" -w '%{http_code} %{time_total} %{speed_upload}' \
-  -X POST "$api/models/$model/versions" -H "X-API-Key: $key" \
-  -F 'version_details={"version_string":"1","model_format":"OTHER","interface_type":"CUSTOM_FASTAPI"}' \
-  -F "file=@$work/big.bin")
+bytes=$((upload_mib * 1048576))
+ratios=()
+for round in $(seq "${ROUNDS:-3}"); do
+  sync
+  dd_start=$(date +%s.%N)
+  dd if="$work/big.bin" of="$work/dd.out" bs=1M conv=fsync status=none
+  dd_end=$(date +%s.%N)
+  rm -f "$work/dd.out"
+  sync
+  upload=$(curl -sf -o "$work/upload.json" -w '%{http_code} %{time_total}' \
+    -X POST "$api/models/$model/versions" -H "X-API-Key: $key" \
+    -F "version_details={\"version_string\":\"$round\",\"model_format\":\"OTHER\",\"interface_type\":\"CUSTOM_FASTAPI\"}" \
+    -F "file=@$work/big.bin")
+  read -r code seconds <<<"$upload"
+  rm -rf "$work/upload/artifacts/mlops-models/models"
+  ratio=$(awk -v b="$bytes" -v s="$seconds" -v d0="$dd_start" -v d1="$dd_end" 'BEGIN {
+    dd = b / (d1 - d0) / 1e6; up = b / s / 1e6;
+    printf "%.0f %.0f %.2f", dd, up, up / dd }')
+  read -r dd_mbs up_mbs r <<<"$ratio"
+  echo "round $round: dd conv=fsync ${dd_mbs} MB/s; upload HTTP $code ${up_mbs} MB/s; upload/dd = $r"
+  ratios+=("$r")
+done
 rss_peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 stop_server
-read -r code seconds speed <<<"$upload"
-mb=$((upload_mib * 1048576))
-awk -v code="$code" -v s="$seconds" -v bytes="$mb" -v dd="$dd_out" -v rb="$rss_before" \
-  -v rp="$rss_peak" 'BEGIN {
-    up = bytes / s / 1e6;
-    printf "dd conv=fsync: %s\n", dd;
-    printf "upload: HTTP %s in %.2f s = %.0f MB/s\n", code, s, up;
-    printf "server peak RSS: %.1f MiB before the upload, %.1f MiB after it (VmHWM)\n", rb/1024, rp/1024;
-  }'
-echo "dd_summary=$dd_out"
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+echo "median upload/dd ratio: $median"
+echo "server peak RSS over the uploads (VmHWM): $((rss_peak / 1024)) MiB"
