@@ -270,6 +270,21 @@ std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed) {
   return out;
 }
 
+void ExpectListOrder(const nlohmann::json& list) {
+  ASSERT_TRUE(list.is_array()) << list.dump();
+  for (std::size_t i = 1; i < list.size(); ++i) {
+    const auto key = [&](std::size_t k) {
+      return std::make_pair(list[k].value("created_at", ""), list[k].value("id", ""));
+    };
+    EXPECT_LT(key(i - 1), key(i)) << "list out of order at " << i << ": " << list.dump();
+  }
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
 std::vector<std::string> FilesUnder(const std::string& root) {
   std::vector<std::string> files;
   std::error_code ec;

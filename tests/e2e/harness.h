@@ -38,6 +38,10 @@ nlohmann::json VersionDetails(const std::string& version);
 std::string Sha256Hex(std::string_view bytes);
 // `size` deterministic pseudo-random bytes.
 std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed);
+// Fails the test unless `list` is a JSON array in the API's list order: created_at, then id.
+void ExpectListOrder(const nlohmann::json& list);
+// `values`, sorted.
+std::vector<std::string> Sorted(std::vector<std::string> values);
 // Regular files under `root` (recursively), as sorted paths relative to it.
 std::vector<std::string> FilesUnder(const std::string& root);
 
