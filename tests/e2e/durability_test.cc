@@ -92,13 +92,8 @@ class StalledUploadBody {
   bool released_ = false;
 };
 
-class DurabilityTest : public ServerTest {
+class DurabilityTest : public ModelServerTest {
  protected:
-  void SetUp() override {
-    ServerTest::SetUp();
-    if (server_) model_id_ = CreateModel(*admin_, "durable");
-  }
-  std::string VersionsPath() const { return Api("/models/" + model_id_ + "/versions"); }
   // The version's artifact downloads with exactly `bytes`, and its metadata agrees.
   void ExpectArtifact(const json& version, const std::string& bytes) const {
     const std::string id = version.value("id", "");
@@ -110,8 +105,6 @@ class DurabilityTest : public ServerTest {
     EXPECT_TRUE(download.body == bytes) << "artifact of " << id << " changed";
     EXPECT_EQ(Sha256Hex(download.body), version.value("artifact_sha256", ""));
   }
-
-  std::string model_id_;
 };
 
 TEST_F(DurabilityTest, RestartKeepsModelsVersionsAndArtifacts) {
@@ -135,7 +128,7 @@ TEST_F(DurabilityTest, RestartKeepsModelsVersionsAndArtifacts) {
   ExpectArtifact(first, first_bytes);
   ExpectArtifact(archived, second_bytes);
   // Still a registry that accepts work, and still knows its names.
-  EXPECT_EQ(admin_->PostJson(Api("/models"), {{"name", "durable"}, {"task_type", "x"}}).status,
+  EXPECT_EQ(admin_->PostJson(Api("/models"), {{"name", kModelName}, {"task_type", "x"}}).status,
             409);
   UploadVersion(*admin_, model_id_, "1.1");
 }

@@ -310,6 +310,25 @@ void ServerTest::Restart() {
   admin_ = std::make_unique<HttpClient>(server_->base_url(), kAdminKey);
 }
 
+std::vector<long> ServerTest::StatusesInParallel(
+    int n, const std::function<HttpResult(const HttpClient&, int)>& request) const {
+  std::vector<long> statuses(n);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      const HttpClient client(server_->base_url(), kAdminKey);
+      statuses[i] = request(client, i).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  return statuses;
+}
+
+void ModelServerTest::SetUp() {
+  ServerTest::SetUp();
+  if (server_) model_id_ = CreateModel(*admin_, kModelName);
+}
+
 std::string CreateModel(const HttpClient& client, const std::string& name,
                         const std::string& task_type) {
   HttpResult r =

@@ -138,11 +138,25 @@ class ServerTest : public ::testing::Test {
   std::string Api(const std::string& path) const { return std::string(kApi) + path; }
   // Where the server keeps artifacts (its temporary files in ".tmp" below it).
   std::string ArtifactsDir() const { return dir_.path() + "/artifacts"; }
+  // Runs `request` `n` times at once, each on its own thread and client (given its index), and
+  // returns the statuses in index order.
+  std::vector<long> StatusesInParallel(
+      int n, const std::function<HttpResult(const HttpClient&, int)>& request) const;
 
   TempDir dir_;
   ServerProcess::Options options_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> admin_;
+};
+
+// A ServerTest with one model, registered at set-up, to hang versions on.
+class ModelServerTest : public ServerTest {
+ protected:
+  static constexpr char kModelName[] = "registered";
+  void SetUp() override;
+  std::string VersionsPath() const { return Api("/models/" + model_id_ + "/versions"); }
+
+  std::string model_id_;
 };
 
 // Convenience: creates a model and returns its id (fails the test on error).

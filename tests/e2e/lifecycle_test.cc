@@ -20,12 +20,11 @@ const std::vector<std::string> kAllStatuses = {
     "STAGING",    "PENDING_VALIDATION", "VALIDATED", "VALIDATION_FAILED",
     "PRODUCTION", "DEPRECATED",         "ARCHIVED"};
 
-class LifecycleTest : public ServerTest {
+class LifecycleTest : public ModelServerTest {
  protected:
   void SetUp() override {
     options_.env["DEFAULT_MODEL_STATUS_ON_UPLOAD"] = "STAGING";
-    ServerTest::SetUp();
-    if (server_) model_id_ = CreateModel(*admin_, "lifecycle");
+    ModelServerTest::SetUp();
   }
   // A new version, in STAGING.
   std::string NewVersion() {
@@ -57,7 +56,6 @@ class LifecycleTest : public ServerTest {
     }
   }
 
-  std::string model_id_;
   int versions_ = 0;
 };
 

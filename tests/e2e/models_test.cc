@@ -245,19 +245,12 @@ TEST_F(ModelsTest, PatchRejectsBadValuesAndKeepsNameImmutable) {
 
 TEST_F(ModelsTest, ConcurrentCreatesOfOneNameYieldOneModel) {
   constexpr int kThreads = 16;
-  std::vector<long> statuses(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      HttpClient client(server_->base_url(), kAdminKey);
-      statuses[i] = client
-                        .PostJson(Api("/models"), {{"name", "contended"},
-                                                   {"task_type", "text_to_image"},
-                                                   {"description", std::to_string(i)}})
-                        .status;
-    });
-  }
-  for (auto& t : threads) t.join();
+  const std::vector<long> statuses =
+      StatusesInParallel(kThreads, [this](const HttpClient& client, int i) {
+        return client.PostJson(Api("/models"), {{"name", "contended"},
+                                                {"task_type", "text_to_image"},
+                                                {"description", std::to_string(i)}});
+      });
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kThreads - 1);
   HttpResult list = List("");

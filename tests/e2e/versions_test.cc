@@ -23,13 +23,8 @@ std::string ReadFile(const std::string& path) {
   return bytes.str();
 }
 
-class VersionsTest : public ServerTest {
+class VersionsTest : public ModelServerTest {
  protected:
-  void SetUp() override {
-    ServerTest::SetUp();
-    if (server_) model_id_ = CreateModel(*admin_, "versioned");
-  }
-  std::string VersionsPath() const { return Api("/models/" + model_id_ + "/versions"); }
   HttpResult PostRaw(const std::string& body, const std::string& content_type) const {
     return admin_->Send("POST", VersionsPath(), body, {content_type});
   }
@@ -43,8 +38,6 @@ class VersionsTest : public ServerTest {
     EXPECT_EQ(ListedCount(), "0");
     EXPECT_EQ(ArtifactFiles(), std::vector<std::string>{});
   }
-
-  std::string model_id_;
 };
 
 TEST_F(VersionsTest, UploadReturnsTheVersionAndStoresTheBytes) {
@@ -152,18 +145,11 @@ TEST_F(VersionsTest, DuplicateVersionIs409AndKeepsTheFirstArtifact) {
 
 TEST_F(VersionsTest, ConcurrentUploadsOfOneVersionYieldOneVersion) {
   constexpr int kThreads = 8;
-  std::vector<long> statuses(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      HttpClient client(server_->base_url(), kAdminKey);
-      statuses[i] = client
-                        .UploadVersion(model_id_, VersionDetails("race"), "model.onnx",
-                                       PseudoRandomBytes(64 * 1024, i))
-                        .status;
-    });
-  }
-  for (auto& t : threads) t.join();
+  const std::vector<long> statuses =
+      StatusesInParallel(kThreads, [this](const HttpClient& client, int i) {
+        return client.UploadVersion(model_id_, VersionDetails("race"), "model.onnx",
+                                    PseudoRandomBytes(64 * 1024, i));
+      });
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kThreads - 1);
   EXPECT_EQ(ListedCount(), "1");
