@@ -92,6 +92,9 @@ struct ParameterizedValue {
 
 // Reads a quoted-string at the start of `in` (which begins with '"'), resolving backslash escapes,
 // and advances `in` past the closing quote. nullopt if the quote is never closed.
+// Only `\"` and `\\` are escapes: browsers send a Windows path in a filename with its backslashes
+// unescaped (WHATWG HTML, multipart/form-data encoding), and they must survive so that the
+// directories can be stripped from the name.
 std::optional<std::string> ConsumeQuotedString(std::string_view& in) {
   std::string out;
   for (std::size_t i = 1; i < in.size(); ++i) {
@@ -99,7 +102,7 @@ std::optional<std::string> ConsumeQuotedString(std::string_view& in) {
       in.remove_prefix(i + 1);
       return out;
     }
-    if (in[i] == '\\' && i + 1 < in.size()) ++i;
+    if (in[i] == '\\' && i + 1 < in.size() && (in[i + 1] == '"' || in[i + 1] == '\\')) ++i;
     out.push_back(in[i]);
   }
   return std::nullopt;

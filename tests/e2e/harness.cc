@@ -2,14 +2,17 @@
 
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -37,6 +40,10 @@ size_t AppendHeader(char* data, size_t size, size_t n, void* out) {
     (*headers)[name] = value;
   }
   return size * n;
+}
+
+size_t ReadBody(char* buffer, size_t size, size_t n, void* reader) {
+  return (*static_cast<HttpClient::BodyReader*>(reader))(buffer, size * n);
 }
 
 struct CurlGlobal {
@@ -126,9 +133,7 @@ std::string ServerProcess::Stdout() const {
   return text.str();
 }
 
-nlohmann::json HttpResult::json() const {
-  return nlohmann::json::parse(body, nullptr, false);
-}
+nlohmann::json HttpResult::json() const { return nlohmann::json::parse(body, nullptr, false); }
 
 std::string HttpResult::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -140,22 +145,15 @@ HttpClient::HttpClient(std::string base_url, std::string api_key)
   static CurlGlobal global;
 }
 
-HttpResult HttpClient::Send(const std::string& method, const std::string& path,
-                            const std::string& body,
-                            const std::vector<std::string>& headers) const {
+HttpResult HttpClient::Perform(void* handle, const std::string& path,
+                               const std::vector<std::string>& headers) const {
   HttpResult result;
-  CURL* curl = curl_easy_init();
+  CURL* curl = static_cast<CURL*>(handle);
   curl_slist* list = nullptr;
   if (!api_key_.empty()) list = curl_slist_append(list, ("X-API-Key: " + api_key_).c_str());
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   const std::string url = base_url_ + path;
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
@@ -173,11 +171,38 @@ HttpResult HttpClient::Send(const std::string& method, const std::string& path,
   return result;
 }
 
+HttpResult HttpClient::Send(const std::string& method, const std::string& path,
+                            const std::string& body,
+                            const std::vector<std::string>& headers) const {
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  return Perform(curl, path, headers);
+}
+
+HttpResult HttpClient::PostStreaming(const std::string& path, std::int64_t size, BodyReader read,
+                                     const std::vector<std::string>& headers) const {
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(size));
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, ReadBody);
+  curl_easy_setopt(curl, CURLOPT_READDATA, &read);
+  std::vector<std::string> all = headers;
+  all.emplace_back("Expect:");  // send the body at once, no 100-continue round trip
+  return Perform(curl, path, all);
+}
+
 HttpResult HttpClient::Get(const std::string& path, const std::vector<std::string>& headers) const {
   return Send("GET", path, "", headers);
 }
 
-HttpResult HttpClient::Delete(const std::string& path) const { return Send("DELETE", path, "", {}); }
+HttpResult HttpClient::Delete(const std::string& path) const {
+  return Send("DELETE", path, "", {});
+}
 
 HttpResult HttpClient::PostJson(const std::string& path, const nlohmann::json& body) const {
   return Send("POST", path, body.dump(), {"Content-Type: application/json"});
@@ -188,21 +213,87 @@ HttpResult HttpClient::PatchJson(const std::string& path, const nlohmann::json& 
 }
 
 HttpResult HttpClient::UploadVersion(const std::string& model_id, const nlohmann::json& details,
-                                     const std::string& file_name,
-                                     const std::string& bytes) const {
-  const std::string boundary = "mlopsE2eBoundary7MA4YWxkTrZu0gW";
-  std::string body;
-  body += "--" + boundary + "\r\n";
-  body += "Content-Disposition: form-data; name=\"version_details\"\r\n";
-  body += "Content-Type: application/json\r\n\r\n";
-  body += details.dump() + "\r\n";
-  body += "--" + boundary + "\r\n";
-  body += "Content-Disposition: form-data; name=\"file\"; filename=\"" + file_name + "\"\r\n";
-  body += "Content-Type: application/octet-stream\r\n\r\n";
-  body += bytes + "\r\n";
-  body += "--" + boundary + "--\r\n";
+                                     const std::string& file_name, const std::string& bytes) const {
+  const std::string body =
+      MultipartBody({{"version_details", details.dump()}, {"file", bytes, file_name}});
   return Send("POST", std::string(kApi) + "/models/" + model_id + "/versions", body,
-              {"Content-Type: multipart/form-data; boundary=" + boundary});
+              {kMultipartType});
+}
+
+std::string MultipartBody(const std::vector<FormPart>& parts, bool close) {
+  const std::string boundary = kBoundary;
+  std::string body;
+  for (const FormPart& part : parts) {
+    body += "--" + boundary + "\r\n";
+    body += "Content-Disposition: form-data; name=\"" + part.name + "\"";
+    if (part.filename) body += "; filename=\"" + *part.filename + "\"";
+    body += "\r\n";
+    body += part.filename ? "Content-Type: application/octet-stream\r\n\r\n"
+                          : "Content-Type: application/json\r\n\r\n";
+    body += part.content + "\r\n";
+  }
+  if (close) body += "--" + boundary + "--\r\n";
+  return body;
+}
+
+nlohmann::json VersionDetails(const std::string& version) {
+  return {{"version_string", version},
+          {"model_format", "ONNX"},
+          {"interface_type", "TRITON_INFERENCE_SERVER"}};
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    ADD_FAILURE() << "EVP_Digest failed";
+    return "";
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed) {
+  std::mt19937 engine(seed);
+  std::string out(size, '\0');
+  for (std::size_t i = 0; i < size; i += 4) {
+    const std::uint32_t word = engine();
+    for (std::size_t j = 0; j < 4 && i + j < size; ++j) {
+      out[i + j] = static_cast<char>((word >> (8 * j)) & 0xff);
+    }
+  }
+  return out;
+}
+
+void ExpectListOrder(const nlohmann::json& list) {
+  ASSERT_TRUE(list.is_array()) << list.dump();
+  for (std::size_t i = 1; i < list.size(); ++i) {
+    const auto key = [&](std::size_t k) {
+      return std::make_pair(list[k].value("created_at", ""), list[k].value("id", ""));
+    };
+    EXPECT_LT(key(i - 1), key(i)) << "list out of order at " << i << ": " << list.dump();
+  }
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+std::vector<std::string> FilesUnder(const std::string& root) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    if (it->is_regular_file()) files.push_back(fs::relative(it->path(), root).string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 void ServerTest::SetUp() {
@@ -219,21 +310,36 @@ void ServerTest::Restart() {
   admin_ = std::make_unique<HttpClient>(server_->base_url(), kAdminKey);
 }
 
+std::vector<long> ServerTest::StatusesInParallel(
+    int n, const std::function<HttpResult(const HttpClient&, int)>& request) const {
+  std::vector<long> statuses(n);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      const HttpClient client(server_->base_url(), kAdminKey);
+      statuses[i] = request(client, i).status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  return statuses;
+}
+
+void ModelServerTest::SetUp() {
+  ServerTest::SetUp();
+  if (server_) model_id_ = CreateModel(*admin_, kModelName);
+}
+
 std::string CreateModel(const HttpClient& client, const std::string& name,
                         const std::string& task_type) {
-  HttpResult r = client.PostJson(std::string(kApi) + "/models",
-                                 {{"name", name}, {"task_type", task_type}});
+  HttpResult r =
+      client.PostJson(std::string(kApi) + "/models", {{"name", name}, {"task_type", task_type}});
   EXPECT_EQ(r.status, 201) << r.body;
   return r.json().value("id", "");
 }
 
 nlohmann::json UploadVersion(const HttpClient& client, const std::string& model_id,
                              const std::string& version, const std::string& bytes) {
-  HttpResult r = client.UploadVersion(model_id,
-                                      {{"version_string", version},
-                                       {"model_format", "ONNX"},
-                                       {"interface_type", "TRITON_INFERENCE_SERVER"}},
-                                      "model.onnx", bytes);
+  HttpResult r = client.UploadVersion(model_id, VersionDetails(version), "model.onnx", bytes);
   EXPECT_EQ(r.status, 201) << r.body;
   return r.json();
 }

@@ -1,20 +1,49 @@
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace mlops::e2e {
 
 inline constexpr char kAdminKey[] = "test-admin-key-0123456789abcdef";
 inline constexpr char kApi[] = "/api/v1/mlops";
+inline constexpr char kBoundary[] = "mlopsE2eBoundary7MA4YWxkTrZu0gW";
+inline constexpr char kMultipartType[] =
+    "Content-Type: multipart/form-data; boundary=mlopsE2eBoundary7MA4YWxkTrZu0gW";
+
+// One part of a multipart/form-data body; a part with a filename is a file part.
+struct FormPart {
+  std::string name;
+  std::string content;
+  std::optional<std::string> filename = std::nullopt;
+};
+
+// A multipart/form-data body delimited by kBoundary. Without `close`, the closing delimiter is
+// left off (a truncated body).
+std::string MultipartBody(const std::vector<FormPart>& parts, bool close = true);
+// The version_details of an ONNX model served by Triton, with the given version string.
+nlohmann::json VersionDetails(const std::string& version);
+// Lowercase hex SHA-256 of `bytes`.
+std::string Sha256Hex(std::string_view bytes);
+// `size` deterministic pseudo-random bytes.
+std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed);
+// Fails the test unless `list` is a JSON array in the API's list order: created_at, then id.
+void ExpectListOrder(const nlohmann::json& list);
+// `values`, sorted.
+std::vector<std::string> Sorted(std::vector<std::string> values);
+// Regular files under `root` (recursively), as sorted paths relative to it.
+std::vector<std::string> FilesUnder(const std::string& root);
 
 // A fresh temporary directory, removed with everything in it when destroyed.
 class TempDir {
@@ -83,10 +112,19 @@ class HttpClient {
   // POST /models/{model_id}/versions as multipart: version_details then file.
   HttpResult UploadVersion(const std::string& model_id, const nlohmann::json& details,
                            const std::string& file_name, const std::string& bytes) const;
+  // POST of a body of `size` bytes pulled from `read` (libcurl's read callback contract: return
+  // the bytes written into the buffer, 0 at the end, CURL_READFUNC_ABORT to give up).
+  using BodyReader = std::function<std::size_t(char* buffer, std::size_t max)>;
+  HttpResult PostStreaming(const std::string& path, std::int64_t size, BodyReader read,
+                           const std::vector<std::string>& headers) const;
 
   void set_api_key(std::string key) { api_key_ = std::move(key); }
 
  private:
+  // Performs a prepared request (URL, method and body set) with the key and `headers`.
+  HttpResult Perform(void* curl, const std::string& path,
+                     const std::vector<std::string>& headers) const;
+
   std::string base_url_;
   std::string api_key_;
 };
@@ -98,11 +136,27 @@ class ServerTest : public ::testing::Test {
   // Stops the server (SIGTERM) and starts a new one on the same data directory.
   void Restart();
   std::string Api(const std::string& path) const { return std::string(kApi) + path; }
+  // Where the server keeps artifacts (its temporary files in ".tmp" below it).
+  std::string ArtifactsDir() const { return dir_.path() + "/artifacts"; }
+  // Runs `request` `n` times at once, each on its own thread and client (given its index), and
+  // returns the statuses in index order.
+  std::vector<long> StatusesInParallel(
+      int n, const std::function<HttpResult(const HttpClient&, int)>& request) const;
 
   TempDir dir_;
   ServerProcess::Options options_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> admin_;
+};
+
+// A ServerTest with one model, registered at set-up, to hang versions on.
+class ModelServerTest : public ServerTest {
+ protected:
+  static constexpr char kModelName[] = "registered";
+  void SetUp() override;
+  std::string VersionsPath() const { return Api("/models/" + model_id_ + "/versions"); }
+
+  std::string model_id_;
 };
 
 // Convenience: creates a model and returns its id (fails the test on error).
