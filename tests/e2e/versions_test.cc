@@ -219,8 +219,9 @@ TEST_F(VersionsTest, BadVersionDetailsAreRefused) {
   details = VersionDetails("1");
   details["metrics"] = "fast";
   ExpectRefusedLeavingNothing(upload(details.dump()), 422);
-  for (const std::string bad :
-       {"", "../x", "1.0/evil", ".hidden", "has space", std::string(65, '1').c_str()}) {
+  const std::vector<std::string> bad_versions = {"",          "../x",      "1.0/evil",
+                                                 ".hidden",   "has space", std::string(65, '1')};
+  for (const std::string& bad : bad_versions) {
     ExpectRefusedLeavingNothing(upload(VersionDetails(bad).dump()), 422);
   }
   ExpectRefusedLeavingNothing(
