@@ -66,6 +66,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   if (*generated) {
     // Shown once, on the console only: the store keeps just its hash.
     std::cout << "mlops: created admin API key (shown only now): " << **generated << std::endl;
+  } else if (!config.admin_api_key) {
+    std::cout << "mlops: using the API keys stored earlier (the first start printed the admin key); "
+                 "set MLOPS_ADMIN_API_KEY to add a bootstrap admin key"
+              << std::endl;
   }
 
   http::ApiContext ctx{config, **store, **artifacts, registry, uploads, feedback, keys, metrics};
