@@ -1,15 +1,25 @@
 #include "common/time.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace mlops {
 
 TimestampMs NowMs() {
   using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  static std::atomic<TimestampMs> last{0};
+  const TimestampMs wall =
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  TimestampMs previous = last.load(std::memory_order_relaxed);
+  TimestampMs next = 0;
+  do {
+    next = std::max(wall, previous + 1);
+  } while (!last.compare_exchange_weak(previous, next, std::memory_order_relaxed));
+  return next;
 }
 
 std::string FormatRfc3339(TimestampMs t) {
