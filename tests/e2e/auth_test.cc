@@ -123,68 +123,99 @@ bool Allowed(const std::string& role, const std::string& permission) {
   return false;
 }
 
-class RoleMatrixTest : public AuthTest, public ::testing::WithParamInterface<const char*> {};
+// Every route of the API over one model and one version, in a server with those made.
+class RouteTableTest : public AuthTest {
+ protected:
+  void SetUp() override {
+    AuthTest::SetUp();
+    ASSERT_FALSE(HasFatalFailure());
+    model_id_ = CreateModel(*admin_, "matrix-model");
+    version_id_ = UploadVersion(*admin_, model_id_, "1.0").value("id", "");
+    ASSERT_FALSE(version_id_.empty());
+  }
+
+  // Requests that get past authorization, each with fresh names so that repeats do not clash.
+  std::vector<RouteCall> Routes() {
+    const std::string m = Api("/models/" + model_id_);
+    const std::string v = Api("/models/versions/" + version_id_);
+    const std::string fb = Api("/feedback/versions/" + version_id_);
+    auto fresh = [this](const std::string& prefix) { return prefix + std::to_string(++counter_); };
+    return {
+        {"POST /models", "write_registry",
+         [=, this](const HttpClient& c) {
+           return c.PostJson(Api("/models"),
+                             {{"name", fresh("made-")}, {"task_type", "text_to_image"}});
+         }},
+        {"GET /models", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(Api("/models")); }},
+        {"GET /models/{id}", "read_registry", [=, this](const HttpClient& c) { return c.Get(m); }},
+        {"PATCH /models/{id}", "write_registry",
+         [=, this](const HttpClient& c) {
+           return c.PatchJson(m, {{"description", "patched"}});
+         }},
+        {"POST /models/{id}/versions", "write_registry",
+         [=, this](const HttpClient& c) {
+           return c.UploadVersion(model_id_,
+                                  {{"version_string", fresh("v")},
+                                   {"model_format", "ONNX"},
+                                   {"interface_type", "TRITON_INFERENCE_SERVER"}},
+                                  "m.onnx", "bytes");
+         }},
+        {"GET /models/{id}/versions", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(m + "/versions"); }},
+        {"GET /models/versions/{id}", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(v); }},
+        {"GET /models/versions/{id}/artifact", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(v + "/artifact"); }},
+        {"PATCH /models/versions/{id}/status", "write_registry",
+         [=, this](const HttpClient& c) {
+           return c.PatchJson(v + "/status", {{"new_status", "PENDING_VALIDATION"}});
+         }},
+        {"POST /feedback", "write_feedback",
+         [=, this](const HttpClient& c) {
+           return c.PostJson(Api("/feedback"), {{"model_version_id", version_id_}, {"rating", 4}});
+         }},
+        {"GET /feedback/versions/{id}", "read_feedback",
+         [=, this](const HttpClient& c) { return c.Get(fb); }},
+        {"GET /feedback/versions/{id}/summary", "read_feedback",
+         [=, this](const HttpClient& c) { return c.Get(fb + "/summary"); }},
+        {"POST /api-keys", "keys",
+         [=, this](const HttpClient& c) {
+           return c.PostJson(Api("/api-keys"), {{"name", fresh("k")}, {"role", "viewer"}});
+         }},
+        {"GET /api-keys", "keys",
+         [=, this](const HttpClient& c) { return c.Get(Api("/api-keys")); }},
+        {"DELETE /api-keys/{id}", "keys",
+         [=, this](const HttpClient& c) { return c.Delete(Api("/api-keys/") + kUnknownUuid); }},
+    };
+  }
+
+  std::string model_id_;
+  std::string version_id_;
+  int counter_ = 0;
+};
+
+TEST_F(RouteTableTest, EveryRouteNeedsAKey) {
+  const std::vector<RouteCall> routes = Routes();
+  ASSERT_EQ(routes.size(), 15u);
+  HttpClient anonymous(server_->base_url(), "");
+  HttpClient stranger(server_->base_url(), "mlops_unknown-key-0123456789");
+  for (const RouteCall& route : routes) {
+    for (const HttpClient* client : {&anonymous, &stranger}) {
+      HttpResult r = route.call(*client);
+      EXPECT_EQ(r.status, 401) << route.name << ": " << r.body;
+      EXPECT_TRUE(r.json()["detail"].is_string()) << r.body;
+    }
+  }
+}
+
+class RoleMatrixTest : public RouteTableTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(RoleMatrixTest, EveryRouteIsForbiddenExactlyWhenTheRoleLacksItsPermission) {
   const std::string role = GetParam();
-  const std::string model_id = CreateModel(*admin_, "matrix-model");
-  const json version = UploadVersion(*admin_, model_id, "1.0");
-  const std::string version_id = version.value("id", "");
-  ASSERT_FALSE(version_id.empty());
-  const std::string m = Api("/models/" + model_id);
-  const std::string v = Api("/models/versions/" + version_id);
-  const std::string fb = Api("/feedback/versions/" + version_id);
-  int counter = 0;
-
-  const std::vector<RouteCall> routes = {
-      {"POST /models", "write_registry",
-       [&](const HttpClient& c) {
-         return c.PostJson(Api("/models"), {{"name", "made-by-" + role + std::to_string(++counter)},
-                                            {"task_type", "text_to_image"}});
-       }},
-      {"GET /models", "read_registry", [&](const HttpClient& c) { return c.Get(Api("/models")); }},
-      {"GET /models/{id}", "read_registry", [&](const HttpClient& c) { return c.Get(m); }},
-      {"PATCH /models/{id}", "write_registry",
-       [&](const HttpClient& c) {
-         return c.PatchJson(m, {{"description", "patched"}});
-       }},
-      {"POST /models/{id}/versions", "write_registry",
-       [&](const HttpClient& c) {
-         return c.UploadVersion(model_id,
-                                {{"version_string", role + "-" + std::to_string(++counter)},
-                                 {"model_format", "ONNX"},
-                                 {"interface_type", "TRITON_INFERENCE_SERVER"}},
-                                "m.onnx", "bytes");
-       }},
-      {"GET /models/{id}/versions", "read_registry",
-       [&](const HttpClient& c) { return c.Get(m + "/versions"); }},
-      {"GET /models/versions/{id}", "read_registry", [&](const HttpClient& c) { return c.Get(v); }},
-      {"GET /models/versions/{id}/artifact", "read_registry",
-       [&](const HttpClient& c) { return c.Get(v + "/artifact"); }},
-      {"PATCH /models/versions/{id}/status", "write_registry",
-       [&](const HttpClient& c) {
-         return c.PatchJson(v + "/status", {{"new_status", "PENDING_VALIDATION"}});
-       }},
-      {"POST /feedback", "write_feedback",
-       [&](const HttpClient& c) {
-         return c.PostJson(Api("/feedback"), {{"model_version_id", version_id}, {"rating", 4}});
-       }},
-      {"GET /feedback/versions/{id}", "read_feedback",
-       [&](const HttpClient& c) { return c.Get(fb); }},
-      {"GET /feedback/versions/{id}/summary", "read_feedback",
-       [&](const HttpClient& c) { return c.Get(fb + "/summary"); }},
-      {"POST /api-keys", "keys",
-       [&](const HttpClient& c) {
-         return c.PostJson(Api("/api-keys"), {{"name", "k"}, {"role", "viewer"}});
-       }},
-      {"GET /api-keys", "keys", [&](const HttpClient& c) { return c.Get(Api("/api-keys")); }},
-      {"DELETE /api-keys/{id}", "keys",
-       [&](const HttpClient& c) { return c.Delete(Api("/api-keys/") + kUnknownUuid); }},
-  };
-
   const std::string secret = role == "admin" ? kAdminKey : IssueKey(role + "-key", role);
   HttpClient client(server_->base_url(), secret);
-  for (const RouteCall& route : routes) {
+  for (const RouteCall& route : Routes()) {
     HttpResult r = route.call(client);
     if (Allowed(role, route.permission)) {
       EXPECT_NE(r.status, 401) << role << " " << route.name << ": " << r.body;

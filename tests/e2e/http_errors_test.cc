@@ -15,6 +15,7 @@ void ExpectErrorBody(const HttpResult& r) {
   const json body = r.json();
   ASSERT_TRUE(body.is_object()) << r.status << ": " << r.body;
   ASSERT_TRUE(body.contains("detail")) << r.body;
+  EXPECT_EQ(body.size(), 1u) << "more than detail in " << r.body;
   EXPECT_TRUE(body["detail"].is_string()) << r.body;
   EXPECT_FALSE(body["detail"].get<std::string>().empty());
   for (const char* leak : {"Traceback", "terminate called", ".cc:", "std::", "what()", "0x7f"}) {
