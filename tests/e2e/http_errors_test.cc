@@ -128,6 +128,13 @@ TEST_F(HttpErrorsTest, RequestIdIsEchoedOrGenerated) {
   EXPECT_EQ(error.header("x-request-id"), "failing-request-7");
 
   const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  // Ids that could forge log lines or bloat headers are replaced, not echoed.
+  for (const std::string& bad :
+       {std::string("has space"), std::string("semi;colon"), std::string(200, 'x')}) {
+    const std::string echoed =
+        admin_->Get("/health/live", {"X-Request-Id: " + bad}).header("x-request-id");
+    EXPECT_TRUE(std::regex_match(echoed, uuid)) << bad << " -> " << echoed;
+  }
   const std::string first = admin_->Get(Api("/models")).header("x-request-id");
   const std::string second = admin_->Get("/health/live").header("x-request-id");
   EXPECT_TRUE(std::regex_match(first, uuid)) << first;

@@ -85,6 +85,30 @@ TEST_F(ServerBehaviourTest, ExpectContinueOverTheLimitGets413Instead) {
   EXPECT_TRUE(json::parse(r->body, nullptr, false)["detail"].is_string()) << r->body;
 }
 
+TEST_F(ServerBehaviourTest, ExpectContinueOnAnUploadIsAnsweredBeforeTheBody) {
+  const std::string model_id = CreateModel(*admin_, "upload-target");
+  const std::string multipart =
+      "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000\r\n"
+      "Expect: 100-continue\r\n";
+  struct Case {
+    std::string model_id;
+    bool key;
+    int status;
+  };
+  const std::vector<Case> cases = {{model_id, true, 100},
+                                   {model_id, false, 401},
+                                   {"00000000-0000-4000-8000-000000000000", true, 404}};
+  for (const Case& c : cases) {
+    RawConnection conn(server_->port());
+    ASSERT_TRUE(conn.connected());
+    ASSERT_TRUE(conn.Send(
+        Head("POST", std::string(kApi) + "/models/" + c.model_id + "/versions", c.key, multipart)));
+    std::optional<RawResponse> r = conn.ReadResponse();
+    ASSERT_TRUE(r.has_value()) << conn.received();
+    EXPECT_EQ(r->status, c.status) << c.model_id << " key=" << c.key << ": " << r->head;
+  }
+}
+
 TEST_F(ServerBehaviourTest, StalledHeaderIsDisconnectedWhileOthersAreServed) {
   RawConnection slow(server_->port());
   ASSERT_TRUE(slow.connected());
