@@ -46,7 +46,9 @@ Status CheckTaskType(std::string_view task_type) {
 }
 
 Status CheckTextLength(std::string_view field, std::string_view text, std::size_t max_chars) {
-  if (text.size() > max_chars) {
+  std::size_t chars = 0;
+  for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;  // lead bytes
+  if (chars > max_chars) {
     return InvalidArgument(std::string(field) + " must be at most " + std::to_string(max_chars) +
                            " characters long");
   }

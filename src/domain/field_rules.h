@@ -17,7 +17,8 @@ Status CheckModelName(std::string_view name);
 Status CheckVersionString(std::string_view version);
 // 1..64 chars of a-z0-9_-, e.g. "text_to_image".
 Status CheckTaskType(std::string_view task_type);
-// Optional free text of at most `max_chars` characters (bytes of UTF-8).
+// Optional free text of at most `max_chars` characters (Unicode code points of UTF-8 text, as
+// the contract counts them; not bytes).
 Status CheckTextLength(std::string_view field, std::string_view text, std::size_t max_chars);
 // 1..5.
 Status CheckRating(int rating);

@@ -1,9 +1,9 @@
 #include "domain/field_rules.h"
 
+#include <gtest/gtest.h>
+
 #include "domain/enums.h"
 #include "domain/roles.h"
-
-#include <gtest/gtest.h>
 
 namespace mlops {
 namespace {
@@ -48,6 +48,11 @@ TEST(FieldRulesTest, RatingsAndText) {
   EXPECT_TRUE(CheckTextLength("comment", std::string(4000, 'x'), kMaxCommentChars).ok());
   EXPECT_EQ(CheckTextLength("comment", std::string(4001, 'x'), kMaxCommentChars).code(),
             StatusCode::kInvalidArgument);
+  std::string accented;
+  for (int i = 0; i < 4000; ++i) accented += "\xC3\xA9";  // é: two bytes, one character
+  EXPECT_TRUE(CheckTextLength("comment", accented, kMaxCommentChars).ok());
+  EXPECT_EQ(CheckTextLength("comment", accented + "x", kMaxCommentChars).code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(FieldRulesTest, KeyNames) {
@@ -71,11 +76,15 @@ TEST(FieldRulesTest, SafeFileNameKeepsOnlyABaseName) {
 }
 
 TEST(EnumsTest, EveryValueRoundTrips) {
-  for (auto v : AllValues<ModelVersionStatus>()) EXPECT_EQ(ParseEnum<ModelVersionStatus>(ToString(v)), v);
+  for (auto v : AllValues<ModelVersionStatus>())
+    EXPECT_EQ(ParseEnum<ModelVersionStatus>(ToString(v)), v);
   for (auto v : AllValues<ModelFormat>()) EXPECT_EQ(ParseEnum<ModelFormat>(ToString(v)), v);
-  for (auto v : AllValues<ServingInterface>()) EXPECT_EQ(ParseEnum<ServingInterface>(ToString(v)), v);
-  for (auto v : AllValues<DeploymentStatus>()) EXPECT_EQ(ParseEnum<DeploymentStatus>(ToString(v)), v);
-  for (auto v : AllValues<ValidationStatus>()) EXPECT_EQ(ParseEnum<ValidationStatus>(ToString(v)), v);
+  for (auto v : AllValues<ServingInterface>())
+    EXPECT_EQ(ParseEnum<ServingInterface>(ToString(v)), v);
+  for (auto v : AllValues<DeploymentStatus>())
+    EXPECT_EQ(ParseEnum<DeploymentStatus>(ToString(v)), v);
+  for (auto v : AllValues<ValidationStatus>())
+    EXPECT_EQ(ParseEnum<ValidationStatus>(ToString(v)), v);
   EXPECT_EQ(AllValues<ModelVersionStatus>().size(), 7u);
   EXPECT_EQ(ParseEnum<ModelFormat>("onnx"), std::nullopt);
   EXPECT_EQ(ToString(ModelVersionStatus::kPendingValidation), "PENDING_VALIDATION");

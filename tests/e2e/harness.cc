@@ -1,13 +1,18 @@
 #include "harness.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -122,6 +127,20 @@ int ServerProcess::StopWith(int signal) {
   waitpid(pid_, &status, 0);
   pid_ = -1;
   return status;
+}
+
+std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return std::nullopt;
 }
 
 ServerProcess::~ServerProcess() { StopWith(SIGTERM); }
@@ -270,11 +289,11 @@ std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed) {
   return out;
 }
 
-void ExpectListOrder(const nlohmann::json& list) {
+void ExpectListOrder(const nlohmann::json& list, const std::string& time_field) {
   ASSERT_TRUE(list.is_array()) << list.dump();
   for (std::size_t i = 1; i < list.size(); ++i) {
     const auto key = [&](std::size_t k) {
-      return std::make_pair(list[k].value("created_at", ""), list[k].value("id", ""));
+      return std::make_pair(list[k].value(time_field, ""), list[k].value("id", ""));
     };
     EXPECT_LT(key(i - 1), key(i)) << "list out of order at " << i << ": " << list.dump();
   }
@@ -294,6 +313,105 @@ std::vector<std::string> FilesUnder(const std::string& root) {
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+std::string RawResponse::header(const std::string& lower_name) const {
+  std::istringstream lines(head);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name != lower_name) continue;
+    std::string value = line.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    while (!value.empty() && (value.back() == '\r' || value.back() == ' ')) value.pop_back();
+    return value;
+  }
+  return "";
+}
+
+RawConnection::RawConnection(int port) {
+  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd_);
+    fd_ = -1;
+  }
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) close(fd_);
+}
+
+bool RawConnection::Send(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+int RawConnection::ReadSome(std::chrono::milliseconds timeout) {
+  pollfd p{fd_, POLLIN, 0};
+  const int ready = poll(&p, 1, static_cast<int>(timeout.count()));
+  if (ready == 0) return -1;
+  char chunk[64 * 1024];
+  const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+  if (n <= 0) return 0;  // EOF or reset
+  received_.append(chunk, static_cast<size_t>(n));
+  return static_cast<int>(n);
+}
+
+bool RawConnection::ReadUntil(std::string_view needle, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (received_.find(needle) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || ReadSome(left) <= 0) return false;
+  }
+  return true;
+}
+
+std::optional<RawResponse> RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                 std::chrono::steady_clock::now());
+  };
+  if (!ReadUntil("\r\n\r\n", left())) return std::nullopt;
+  RawResponse r;
+  const auto end = received_.find("\r\n\r\n");
+  r.head = received_.substr(0, end + 2);
+  if (r.head.rfind("HTTP/1.", 0) != 0 || r.head.size() < 12) return std::nullopt;
+  r.status = std::atoi(r.head.substr(9, 3).c_str());
+  const std::string length = r.header("content-length");
+  const size_t body_size = r.status < 200 || length.empty() ? 0 : std::stoul(length);
+  while (received_.size() < end + 4 + body_size) {
+    if (left().count() <= 0 || ReadSome(left()) <= 0) return std::nullopt;
+  }
+  r.body = received_.substr(end + 4, body_size);
+  received_.erase(0, end + 4 + body_size);
+  return r;
+}
+
+bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    const int n = ReadSome(left);
+    if (n == 0) return true;
+    if (n < 0) return false;
+  }
 }
 
 void ServerTest::SetUp() {

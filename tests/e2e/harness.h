@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,8 +39,9 @@ nlohmann::json VersionDetails(const std::string& version);
 std::string Sha256Hex(std::string_view bytes);
 // `size` deterministic pseudo-random bytes.
 std::string PseudoRandomBytes(std::size_t size, std::uint32_t seed);
-// Fails the test unless `list` is a JSON array in the API's list order: created_at, then id.
-void ExpectListOrder(const nlohmann::json& list);
+// Fails the test unless `list` is a JSON array in the API's list order: creation time
+// (`time_field`), then id.
+void ExpectListOrder(const nlohmann::json& list, const std::string& time_field = "created_at");
 // `values`, sorted.
 std::vector<std::string> Sorted(std::vector<std::string> values);
 // Regular files under `root` (recursively), as sorted paths relative to it.
@@ -77,6 +79,9 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   // Sends `signal` and waits for the exit; returns the wait status.
   int StopWith(int signal);
+  // Waits up to `timeout` for the process to exit (after a signal sent with kill()); returns
+  // the wait status, or nullopt if it is still running.
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
   // Everything the process wrote to stdout so far.
   std::string Stdout() const;
 
@@ -127,6 +132,46 @@ class HttpClient {
 
   std::string base_url_;
   std::string api_key_;
+};
+
+// One HTTP response read off a raw connection.
+struct RawResponse {
+  int status = 0;
+  std::string head;  // status line and header fields, as received
+  std::string body;
+  std::string header(const std::string& lower_name) const;  // "" if absent
+};
+
+// A blocking TCP connection to 127.0.0.1, for what curl cannot do: partial requests, stalls,
+// several requests on one known connection, interim responses. Every read is bounded by a
+// timeout. Not thread-safe.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);  // check connected(): false if the connect was refused
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+  // Writes all of `bytes`; false if the peer is gone.
+  bool Send(std::string_view bytes);
+  // Reads until `needle` is in the received bytes or `timeout` passes; returns whether it came.
+  bool ReadUntil(std::string_view needle, std::chrono::milliseconds timeout);
+  // Reads one complete response (its body framed by Content-Length) and removes it from the
+  // received bytes; nullopt on timeout or if the connection closes first.
+  std::optional<RawResponse> ReadResponse(
+      std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // True if the peer closes the connection (EOF or reset) within `timeout`; bytes that arrive
+  // meanwhile are kept in received().
+  bool WaitClosed(std::chrono::milliseconds timeout);
+  const std::string& received() const { return received_; }
+
+ private:
+  // One read of whatever is available within `timeout`: >0 bytes read, 0 closed, -1 timeout.
+  int ReadSome(std::chrono::milliseconds timeout);
+
+  int fd_ = -1;
+  std::string received_;
 };
 
 // A fresh server with an empty data directory for each test, and an admin client for it.
