@@ -37,8 +37,6 @@ constexpr std::size_t kReadBufferReserve = 64 * 1024;
 constexpr std::size_t kStreamChunk = 256 * 1024;
 constexpr std::size_t kDownloadChunk = 256 * 1024;
 
-using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
@@ -81,7 +79,9 @@ struct Connection {
 
 struct Worker {
   asio::io_context ioc{1};
-  std::optional<tcp::acceptor> acceptor;
+  // Keeps run() going while the worker has no connection; released when draining starts.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> idle_guard{
+      ioc.get_executor()};
   std::unordered_set<Connection*> connections;  // touched only on this worker's thread
 };
 
@@ -102,7 +102,7 @@ class Server::Impl {
   void Shutdown();
 
  private:
-  asio::awaitable<void> Accept(Worker& w);
+  asio::awaitable<void> Accept();
   asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
   // Answers one request whose header was read; returns whether the connection may be reused.
   asio::awaitable<bool> Handle(beast::tcp_stream& stream, beast::flat_buffer& buffer,
@@ -131,6 +131,7 @@ class Server::Impl {
   ApiKeyService& keys_;
   Metrics& metrics_;
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<tcp::acceptor> acceptor_;  // on the first worker's io_context
   int port_ = 0;
   std::atomic<bool> draining_{false};
   asio::signal_set* signals_ = nullptr;  // owned by Run(); used on the first worker's thread
@@ -143,23 +144,20 @@ Status Server::Impl::Listen() {
   beast::error_code ec;
   const auto address = asio::ip::make_address(options_.host, ec);
   if (ec) return InvalidArgument("SERVICE_HOST is not an IP address: " + options_.host);
-  int port = options_.port;
-  for (auto& w : workers_) {
-    tcp::acceptor acceptor(w->ioc);
-    const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-    acceptor.open(endpoint.protocol(), ec);
-    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor.set_option(reuse_port(true), ec);
-    if (!ec) acceptor.bind(endpoint, ec);
-    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(port) + ": " +
-                         ec.message());
-    }
-    port = acceptor.local_endpoint().port();
-    w->acceptor.emplace(std::move(acceptor));
+  // One listening socket (no SO_REUSEPORT, so a second server on the same port fails loudly);
+  // accepted connections are spread over the workers' io_contexts.
+  tcp::acceptor acceptor(workers_.front()->ioc);
+  const tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                       ": " + ec.message());
   }
-  port_ = port;
+  port_ = acceptor.local_endpoint().port();
+  acceptor_.emplace(std::move(acceptor));
   return OkStatus();
 }
 
@@ -171,7 +169,7 @@ void Server::Impl::Run() {
     Log(LogLevel::kInfo, "shutting down", {{"signal", signo}});
     Shutdown();
   });
-  for (auto& w : workers_) asio::co_spawn(w->ioc, Accept(*w), asio::detached);
+  asio::co_spawn(workers_.front()->ioc, Accept(), asio::detached);
 
   // Once draining starts, in-flight requests get the grace period, then everything stops.
   std::thread grace_watch([this] {
@@ -208,8 +206,11 @@ void Server::Impl::Shutdown() {
   for (auto& w : workers_) {
     asio::post(w->ioc, [this, w = w.get()] {
       beast::error_code ignored;
-      if (w == workers_.front().get() && signals_ != nullptr) signals_->cancel(ignored);
-      if (w->acceptor) w->acceptor->close(ignored);
+      if (w == workers_.front().get()) {
+        if (signals_ != nullptr) signals_->cancel(ignored);
+        if (acceptor_) acceptor_->close(ignored);
+      }
+      w->idle_guard.reset();
       for (Connection* c : w->connections) {
         if (c->idle) c->stream->cancel();
       }
@@ -217,11 +218,15 @@ void Server::Impl::Shutdown() {
   }
 }
 
-asio::awaitable<void> Server::Impl::Accept(Worker& w) {
-  asio::steady_timer backoff(w.ioc);
-  while (w.acceptor && w.acceptor->is_open()) {
+asio::awaitable<void> Server::Impl::Accept() {
+  asio::steady_timer backoff(workers_.front()->ioc);
+  std::size_t next = 0;
+  while (acceptor_->is_open()) {
+    Worker& w = *workers_[next];
+    next = (next + 1) % workers_.size();
     beast::error_code ec;
-    tcp::socket socket = co_await w.acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor_->async_accept(w.ioc, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || draining_) break;
     if (ec) {
       // Out of file descriptors and the like: wait a little rather than spin.

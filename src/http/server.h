@@ -22,7 +22,7 @@ struct ServerOptions {
   int shutdown_grace_seconds = 30;
 };
 
-// The HTTP/1.1 server on Boost.Beast: one io_context and one SO_REUSEPORT acceptor per thread,
+// The HTTP/1.1 server on Boost.Beast: one io_context per thread, connections spread over them,
 // keep-alive, timeouts, body limits, Expect: 100-continue, X-Request-Id, JSON access logs and
 // metrics. Authenticates every route that requires a permission before reading its body.
 // Run() serves until SIGTERM/SIGINT or Shutdown(), then stops accepting and lets in-flight

@@ -164,6 +164,24 @@ TEST_F(ServerBehaviourTest, HeaderOver16KiBIs431) {
 }
 
 // Default request timeout (30 s), so only the shutdown closes idle connections here.
+// A second server on a port that is taken must fail at start-up, not quietly share the port.
+TEST_F(ServerBehaviourTest, SecondServerOnTheSamePortFailsToStart) {
+  TempDir other;
+  const std::string command = "MLOPS_DATA_DIR=" + other.path() + " MLOPS_ADMIN_API_KEY=" +
+                              kAdminKey + " timeout 10 " + MLOPS_BINARY + " serve --port " +
+                              std::to_string(server_->port()) + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status)) << output;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << output;
+  EXPECT_NE(output.find("cannot listen"), std::string::npos) << output;
+  EXPECT_EQ(admin_->Get("/health/live").status, 200);
+}
+
 class GracefulShutdownTest : public ServerTest {
  protected:
   void SetUp() override {
