@@ -26,6 +26,12 @@ struct MetadataStoreBackend {
   std::function<StatusOr<std::unique_ptr<MetadataStore>>(const std::string& location)> open;
   // The schema version that Migrate() brings a new database to.
   int latest_schema_version = 0;
+  // Why the backend cannot be tested here (e.g. no test server configured); empty if it can. Its
+  // tests are then skipped, or fail when MLOPS_REQUIRE_BACKENDS=1 (as in scripts/run-tests.sh).
+  std::string unavailable;
+  // Removes what `open` created for `location` outside the directory, e.g. a server-side
+  // database; called after each test for every location it used. Optional.
+  std::function<void(const std::string& location)> remove;
 };
 
 std::string BackendName(const ::testing::TestParamInfo<MetadataStoreBackend>& info);
