@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -35,6 +36,9 @@ struct MetadataStoreBackend {
 };
 
 std::string BackendName(const ::testing::TestParamInfo<MetadataStoreBackend>& info);
+
+// Names the backend in GoogleTest's messages instead of dumping its bytes.
+inline void PrintTo(const MetadataStoreBackend& backend, std::ostream* os) { *os << backend.name; }
 
 class MetadataStoreConformanceTest : public ::testing::TestWithParam<MetadataStoreBackend> {
  protected:
@@ -139,7 +143,6 @@ inline Status Insert(MetadataStore& store, const Feedback& feedback) {
 inline Status Insert(MetadataStore& store, const ApiKey& key) {
   return store.Write([&](MetadataTx& tx) { return tx.InsertApiKey(key); });
 }
-
 
 template <typename T>
 std::vector<std::string> Ids(const std::vector<T>& items) {

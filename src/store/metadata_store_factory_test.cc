@@ -38,7 +38,8 @@ TEST_F(MetadataStoreFactoryTest, RejectsInMemoryAndEmptySqlite) {
 // PostgreSQL; either way the password is not repeated. (Opening a live database is tested in
 // postgres_metadata_store_test.cc.)
 TEST_F(MetadataStoreFactoryTest, PostgresUrlsReachPostgresWithoutLeakingThePassword) {
-  for (const char* url : {"postgresql://u:hunter2@127.0.0.1:1/db", "postgres://u:hunter2@127.0.0.1:1/db"}) {
+  for (const char* url :
+       {"postgresql://u:hunter2@127.0.0.1:1/db", "postgres://u:hunter2@127.0.0.1:1/db"}) {
     const Status status = OpenMetadataStore(url).status();
     EXPECT_TRUE(status.code() == StatusCode::kUnavailable ||
                 status.message() == "PostgreSQL support was not built in (MLOPS_WITH_POSTGRES=OFF)")

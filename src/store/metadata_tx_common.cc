@@ -21,9 +21,28 @@ std::string DuplicateModelName(const std::string& name) {
   return "a model named '" + name + "' already exists";
 }
 
-std::string DuplicateVersionString(const std::string& model_id,
-                                   const std::string& version_string) {
+std::string DuplicateVersionString(const std::string& model_id, const std::string& version_string) {
   return "model '" + model_id + "' already has a version '" + version_string + "'";
+}
+
+Status FeedbackSummaryBuilder::Add(std::optional<std::int64_t> rating, std::int64_t count) {
+  summary_.count += count;
+  if (!rating) return OkStatus();
+  if (*rating < 1 || *rating > 5) {
+    return Internal("database holds a feedback rating out of range: " + std::to_string(*rating));
+  }
+  summary_.rating_counts[*rating - 1] = count;
+  rated_ += count;
+  rating_sum_ += *rating * count;
+  return OkStatus();
+}
+
+FeedbackSummary FeedbackSummaryBuilder::Finish() const {
+  FeedbackSummary summary = summary_;
+  if (rated_ > 0) {
+    summary.average_rating = static_cast<double>(rating_sum_) / static_cast<double>(rated_);
+  }
+  return summary;
 }
 
 }  // namespace mlops

@@ -1,11 +1,14 @@
 #pragma once
 
+#include <cstdint>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "common/status.h"
+#include "store/metadata_store.h"
 
 namespace mlops {
 
@@ -31,6 +34,32 @@ StatusOr<T> Found(StatusOr<std::optional<T>> found, std::string_view what, const
   if (!found.ok()) return found.status();
   if (!found->has_value()) return NotFound(NoSuch(what, id));
   return std::move(**found);
+}
+
+// Builds a FeedbackSummary from (rating, count) groups, as a GROUP BY rating query returns them.
+class FeedbackSummaryBuilder {
+ public:
+  // Adds `count` feedback with `rating` (nullopt: unrated). INTERNAL for a rating outside 1..5.
+  Status Add(std::optional<std::int64_t> rating, std::int64_t count);
+  FeedbackSummary Finish() const;
+
+ private:
+  FeedbackSummary summary_;
+  std::int64_t rated_ = 0;
+  std::int64_t rating_sum_ = 0;
+};
+
+// Calls `fn(arg)`, turning an exception that escapes it (a bug in a transaction's callback) into
+// INTERNAL, so that the transaction still rolls back and the connection goes back to its pool.
+template <typename Fn, typename Arg>
+Status CallGuarded(const Fn& fn, Arg& arg) {
+  try {
+    return fn(arg);
+  } catch (const std::exception& e) {
+    return Internal(std::string("exception in a database transaction: ") + e.what());
+  } catch (...) {
+    return Internal("unknown exception in a database transaction");
+  }
 }
 
 }  // namespace mlops

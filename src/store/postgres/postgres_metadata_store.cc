@@ -1,9 +1,9 @@
 #include "store/postgres/postgres_metadata_store.h"
 
-#include <exception>
 #include <string>
 
 #include "common/time.h"
+#include "store/metadata_tx_common.h"
 #include "store/postgres/postgres_metadata_tx.h"
 
 namespace mlops {
@@ -19,18 +19,6 @@ constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 constexpr char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations "
     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
-
-// Calls `fn(connection)`, turning an exception that escapes it into INTERNAL.
-template <typename Fn>
-Status CallGuarded(const Fn& fn, PostgresConnection& connection) {
-  try {
-    return fn(connection);
-  } catch (const std::exception& e) {
-    return Internal(std::string("exception in a database transaction: ") + e.what());
-  } catch (...) {
-    return Internal("unknown exception in a database transaction");
-  }
-}
 
 // Runs `fn(PostgresConnection&)` between `begin` and COMMIT on a connection of `pool`; rolls back
 // if `fn` or the COMMIT fails. A connection that may be left in a transaction is closed rather
@@ -116,15 +104,17 @@ Status PostgresMetadataStore::Ping() {
 
 StatusOr<int> PostgresMetadataStore::SchemaVersion() {
   int version = 0;
-  RETURN_IF_ERROR(RunTransaction(readers_, kBeginRead, [&](PostgresConnection& connection) -> Status {
-    ASSIGN_OR_RETURN(const PostgresResult exists,
-                     connection.Query("SELECT to_regclass('schema_migrations') IS NOT NULL"));
-    if (exists.Text(0, 0) != "t") return OkStatus();
-    ASSIGN_OR_RETURN(const PostgresResult result,
-                     connection.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    version = static_cast<int>(result.Int(0, 0));
-    return OkStatus();
-  }));
+  RETURN_IF_ERROR(
+      RunTransaction(readers_, kBeginRead, [&](PostgresConnection& connection) -> Status {
+        ASSIGN_OR_RETURN(const PostgresResult exists,
+                         connection.Query("SELECT to_regclass('schema_migrations') IS NOT NULL"));
+        if (exists.Text(0, 0) != "t") return OkStatus();
+        ASSIGN_OR_RETURN(
+            const PostgresResult result,
+            connection.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+        version = static_cast<int>(result.Int(0, 0));
+        return OkStatus();
+      }));
   return version;
 }
 

@@ -192,11 +192,12 @@ TEST_P(PostgresMetadataStoreTest, MillisecondTimesRoundTripExactly) {
 TEST_P(PostgresMetadataStoreTest, CountsOnlyActiveDeployments) {
   const std::string version_id = InsertModelAndVersion();
   for (DeploymentStatus status : AllValues<DeploymentStatus>()) {
-    ASSERT_OK(AdminExec("INSERT INTO aimodeldeployments (id, model_version_id, environment, "
-                        "status, deployed_at, updated_at) VALUES ('" +
-                            NewUuid() + "', '" + version_id + "', 'staging', '" +
-                            std::string(ToString(status)) + "', 1, 1)",
-                        database()));
+    ASSERT_OK(
+        AdminExec("INSERT INTO aimodeldeployments (id, model_version_id, environment, "
+                  "status, deployed_at, updated_at) VALUES ('" +
+                      NewUuid() + "', '" + version_id + "', 'staging', '" +
+                      std::string(ToString(status)) + "', 1, 1)",
+                  database()));
   }
   StatusOr<std::int64_t> count =
       ReadValue(*store_, [&](MetadataTx& tx) { return tx.CountActiveDeployments(version_id); });
@@ -207,10 +208,10 @@ TEST_P(PostgresMetadataStoreTest, CountsOnlyActiveDeployments) {
 
 TEST_P(PostgresMetadataStoreTest, UnknownStoredEnumValueIsInternal) {
   const std::string version_id = InsertModelAndVersion();
-  ASSERT_OK(AdminExec(
-      "ALTER TABLE aimodelversions DROP CONSTRAINT aimodelversions_status_check; "
-      "UPDATE aimodelversions SET status = 'RETIRED'",
-      database()));
+  ASSERT_OK(
+      AdminExec("ALTER TABLE aimodelversions DROP CONSTRAINT aimodelversions_status_check; "
+                "UPDATE aimodelversions SET status = 'RETIRED'",
+                database()));
   const Status status =
       store_->Read([&](MetadataTx& tx) { return tx.GetVersion(version_id).status(); });
   EXPECT_EQ(status.code(), StatusCode::kInternal);
@@ -239,7 +240,8 @@ TEST_P(PostgresMetadataStoreTest, DatabaseGoingAwayIsUnavailableAndTheStoreRecov
   ASSERT_OK(conformance::GetModel(*store_, model.id));  // leaves a pooled reader connection
 
   const std::string quoted = "\"" + database() + "\"";
-  ASSERT_OK(AdminExec("ALTER DATABASE " + quoted + " ALLOW_CONNECTIONS false; "
+  ASSERT_OK(AdminExec("ALTER DATABASE " + quoted +
+                      " ALLOW_CONNECTIONS false; "
                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
                       database() + "' AND pid <> pg_backend_pid()"));
   // pg_terminate_backend only signals: wait until the backends are gone.
@@ -247,8 +249,8 @@ TEST_P(PostgresMetadataStoreTest, DatabaseGoingAwayIsUnavailableAndTheStoreRecov
   while (std::chrono::steady_clock::now() < deadline) {
     StatusOr<std::unique_ptr<PostgresConnection>> admin = PostgresConnection::Open(AdminUrl());
     ASSERT_OK(admin);
-    StatusOr<PostgresResult> left = (*admin)->Query(
-        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1", database());
+    StatusOr<PostgresResult> left =
+        (*admin)->Query("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1", database());
     ASSERT_OK(left);
     if (left->Int(0, 0) == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -60,8 +60,8 @@ const char kUpdateModel[] =
 
 const std::string kInsertVersion = InsertSql("aimodelversions", kVersionColumns);
 const std::string kGetVersion = SelectSql(kVersionColumns, "FROM aimodelversions WHERE id = $1");
-const std::string kFindVersion = SelectSql(
-    kVersionColumns, "FROM aimodelversions WHERE model_id = $1 AND version_string = $2");
+const std::string kFindVersion =
+    SelectSql(kVersionColumns, "FROM aimodelversions WHERE model_id = $1 AND version_string = $2");
 const std::string kVersionsInStatus = SelectSql(
     kVersionColumns, "FROM aimodelversions WHERE model_id = $1 AND status = $2 ORDER BY " +
                          std::string(kByCreation));
@@ -239,8 +239,8 @@ StatusOr<std::vector<ModelVersion>> PostgresMetadataTx::ListVersionsInStatus(
 
 Status PostgresMetadataTx::SetVersionStatus(const std::string& id, ModelVersionStatus status,
                                             TimestampMs updated_at) {
-  StatusOr<PostgresResult> result = connection_.Query(kSetVersionStatus, ToString(status),
-                                                      updated_at, id);
+  StatusOr<PostgresResult> result =
+      connection_.Query(kSetVersionStatus, ToString(status), updated_at, id);
   if (ViolatedConstraint(result.status()) == "aimodelversions_one_production") {
     return Conflict(kAnotherProductionVersion);
   }
@@ -272,30 +272,16 @@ StatusOr<Page<Feedback>> PostgresMetadataTx::ListFeedback(const std::string& ver
 
 StatusOr<FeedbackSummary> PostgresMetadataTx::SummarizeFeedback(const std::string& version_id) {
   ASSIGN_OR_RETURN(const PostgresResult result, connection_.Query(kFeedbackRatings, version_id));
-  FeedbackSummary summary;
-  std::int64_t rated = 0;
-  std::int64_t rating_sum = 0;
+  FeedbackSummaryBuilder summary;
   for (int row = 0; row < result.Rows(); ++row) {
-    const std::int64_t count = result.Int(row, 1);
-    summary.count += count;
-    if (result.IsNull(row, 0)) continue;
-    const std::int64_t rating = result.Int(row, 0);
-    if (rating < 1 || rating > 5) {
-      return Internal("database holds a feedback rating out of range: " + std::to_string(rating));
-    }
-    summary.rating_counts[rating - 1] = count;
-    rated += count;
-    rating_sum += rating * count;
+    RETURN_IF_ERROR(summary.Add(result.OptionalInt(row, 0), result.Int(row, 1)));
   }
-  if (rated > 0) {
-    summary.average_rating = static_cast<double>(rating_sum) / static_cast<double>(rated);
-  }
-  return summary;
+  return summary.Finish();
 }
 
 Status PostgresMetadataTx::InsertApiKey(const ApiKey& key) {
-  Status status = connection_.Execute(kInsertApiKey.c_str(), key.id, key.name,
-                                      ToString(key.role), key.key_hash, key.created_at);
+  Status status = connection_.Execute(kInsertApiKey.c_str(), key.id, key.name, ToString(key.role),
+                                      key.key_hash, key.created_at);
   const std::string_view constraint = ViolatedConstraint(status);
   if (constraint == "api_keys_key_hash_key") return Conflict(kDuplicateApiKeyHash);
   if (constraint == "api_keys_pkey") return Conflict(DuplicateId("API key", key.id));

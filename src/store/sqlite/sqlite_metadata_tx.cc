@@ -176,17 +176,19 @@ Status SqliteMetadataTx::InsertModel(const Model& model) {
 }
 
 StatusOr<Model> SqliteMetadataTx::GetModel(const std::string& id) {
-  return Found(QueryFirst(connection_, kGetModel.c_str(), &ReadModel<SqliteStatement>, id), "model", id);
+  return Found(QueryFirst(connection_, kGetModel.c_str(), &ReadModel<SqliteStatement>, id), "model",
+               id);
 }
 
 StatusOr<Page<Model>> SqliteMetadataTx::ListModels(const ModelFilter& filter, PageRequest page) {
   const ListQuery& query = kListModels[(filter.task_type ? 1 : 0) + (filter.name_prefix ? 2 : 0)];
   const std::optional<std::string> prefix_end =
       filter.name_prefix ? PrefixEnd(*filter.name_prefix) : std::nullopt;
-  return QueryPage(connection_, query, &ReadModel<SqliteStatement>, page, [&](SqliteStatement& statement) {
-    if (filter.task_type) statement.Bind(*filter.task_type);
-    if (filter.name_prefix) statement.Bind(*filter.name_prefix, prefix_end);
-  });
+  return QueryPage(connection_, query, &ReadModel<SqliteStatement>, page,
+                   [&](SqliteStatement& statement) {
+                     if (filter.task_type) statement.Bind(*filter.task_type);
+                     if (filter.name_prefix) statement.Bind(*filter.name_prefix, prefix_end);
+                   });
 }
 
 Status SqliteMetadataTx::UpdateModel(const Model& model) {
@@ -218,12 +220,14 @@ Status SqliteMetadataTx::InsertVersion(const ModelVersion& version) {
 }
 
 StatusOr<ModelVersion> SqliteMetadataTx::GetVersion(const std::string& id) {
-  return Found(QueryFirst(connection_, kGetVersion.c_str(), &ReadVersion<SqliteStatement>, id), "model version", id);
+  return Found(QueryFirst(connection_, kGetVersion.c_str(), &ReadVersion<SqliteStatement>, id),
+               "model version", id);
 }
 
 StatusOr<std::optional<ModelVersion>> SqliteMetadataTx::FindVersion(
     const std::string& model_id, const std::string& version_string) {
-  return QueryFirst(connection_, kFindVersion.c_str(), &ReadVersion<SqliteStatement>, model_id, version_string);
+  return QueryFirst(connection_, kFindVersion.c_str(), &ReadVersion<SqliteStatement>, model_id,
+                    version_string);
 }
 
 StatusOr<Page<ModelVersion>> SqliteMetadataTx::ListVersions(const std::string& model_id,
@@ -240,7 +244,8 @@ StatusOr<Page<ModelVersion>> SqliteMetadataTx::ListVersions(const std::string& m
 
 StatusOr<std::vector<ModelVersion>> SqliteMetadataTx::ListVersionsInStatus(
     const std::string& model_id, ModelVersionStatus status) {
-  return QueryAll(connection_, kVersionsInStatus.c_str(), &ReadVersion<SqliteStatement>, model_id, ToString(status));
+  return QueryAll(connection_, kVersionsInStatus.c_str(), &ReadVersion<SqliteStatement>, model_id,
+                  ToString(status));
 }
 
 Status SqliteMetadataTx::SetVersionStatus(const std::string& id, ModelVersionStatus status,
@@ -279,26 +284,12 @@ StatusOr<Page<Feedback>> SqliteMetadataTx::ListFeedback(const std::string& versi
 StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string& version_id) {
   ASSIGN_OR_RETURN(SqliteStatement statement, connection_.Prepare(kFeedbackRatings));
   statement.Bind(version_id);
-  FeedbackSummary summary;
-  std::int64_t rated = 0;
-  std::int64_t rating_sum = 0;
+  FeedbackSummaryBuilder summary;
   while (true) {
     ASSIGN_OR_RETURN(const bool has_row, statement.Step());
-    if (!has_row) break;
-    const std::int64_t count = statement.Int(1);
-    summary.count += count;
-    if (statement.IsNull(0)) continue;
-    const std::int64_t rating = statement.Int(0);
-    if (rating < 1 || rating > 5) {
-      return Internal("database holds a feedback rating out of range: " + std::to_string(rating));
-    }
-    summary.rating_counts[rating - 1] = count;
-    rated += count;
-    rating_sum += rating * count;
+    if (!has_row) return summary.Finish();
+    RETURN_IF_ERROR(summary.Add(statement.OptionalInt(0), statement.Int(1)));
   }
-  if (rated > 0)
-    summary.average_rating = static_cast<double>(rating_sum) / static_cast<double>(rated);
-  return summary;
 }
 
 Status SqliteMetadataTx::InsertApiKey(const ApiKey& key) {
@@ -315,7 +306,8 @@ StatusOr<std::optional<ApiKey>> SqliteMetadataTx::FindApiKeyByHash(const std::st
 }
 
 StatusOr<Page<ApiKey>> SqliteMetadataTx::ListApiKeys(PageRequest page) {
-  return QueryPage(connection_, kListApiKeys, &ReadApiKey<SqliteStatement>, page, [](SqliteStatement&) {});
+  return QueryPage(connection_, kListApiKeys, &ReadApiKey<SqliteStatement>, page,
+                   [](SqliteStatement&) {});
 }
 
 Status SqliteMetadataTx::DeleteApiKey(const std::string& id) {
