@@ -9,9 +9,9 @@
 namespace mlops {
 namespace {
 
-// Advisory lock keys (64-bit, chosen at random) of this service in the database.
-constexpr char kBeginWrite[] =
-    "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7286457914027393101)";
+// Advisory lock keys (64-bit, chosen at random) of this service in the database. A migration
+// waits as long as another starter's migration takes.
+constexpr char kWriterLock[] = "7286457914027393101";
 constexpr char kBeginMigration[] =
     "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(7286457914027393102)";
 constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
@@ -53,7 +53,11 @@ StatusOr<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
 }
 
 PostgresMetadataStore::PostgresMetadataStore(const std::string& conninfo, const Options& options)
-    : writer_(conninfo, 1), readers_(conninfo, options.max_read_connections) {}
+    : begin_write_("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " +
+                   std::to_string(options.lock_timeout.count()) +
+                   "; SELECT pg_advisory_xact_lock(" + kWriterLock + ")"),
+      writer_(conninfo, 1),
+      readers_(conninfo, options.max_read_connections) {}
 
 Status PostgresMetadataStore::Migrate() {
   for (const Migration& migration : postgres::Migrations()) {
@@ -84,7 +88,7 @@ Status PostgresMetadataStore::ApplyMigration(const Migration& migration) {
 }
 
 Status PostgresMetadataStore::Write(const TxFn& fn) {
-  return RunTransaction(writer_, kBeginWrite, [&](PostgresConnection& connection) {
+  return RunTransaction(writer_, begin_write_.c_str(), [&](PostgresConnection& connection) {
     PostgresMetadataTx tx(connection);
     return fn(tx);
   });

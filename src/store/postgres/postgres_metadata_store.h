@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,9 @@ namespace mlops {
 struct PostgresStoreOptions {
   // Connections for concurrent Read() transactions; more readers wait.
   int max_read_connections = 16;
+  // How long a Write() waits for the writer lock (held by a writer of another process) before
+  // failing with UNAVAILABLE; SQLite's busy timeout.
+  std::chrono::milliseconds lock_timeout{5000};
 };
 
 // The metadata store in a PostgreSQL database (the postgresql:// URL), for several replicas.
@@ -59,6 +63,7 @@ class PostgresMetadataStore final : public MetadataStore {
 
   Status ApplyMigration(const Migration& migration);
 
+  const std::string begin_write_;
   PostgresConnectionPool writer_;
   PostgresConnectionPool readers_;
 };

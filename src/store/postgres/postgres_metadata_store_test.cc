@@ -232,6 +232,22 @@ TEST_P(PostgresMetadataStoreTest, WriteThatGoesOnAfterAFailedStatementCommitsNot
   EXPECT_OK(conformance::Insert(*store_, second));
 }
 
+TEST_P(PostgresMetadataStoreTest, WriteWaitingBeyondLockTimeoutIsUnavailable) {
+  StatusOr<std::unique_ptr<PostgresMetadataStore>> impatient = PostgresMetadataStore::Open(
+      DatabaseUrl(database()), {.lock_timeout = std::chrono::milliseconds(50)});
+  ASSERT_OK(impatient);
+  // Another process's writer, holding the writer lock.
+  StatusOr<std::unique_ptr<PostgresConnection>> other =
+      PostgresConnection::Open(DatabaseUrl(database()));
+  ASSERT_OK(other);
+  ASSERT_OK((*other)->ExecScript("BEGIN; SELECT pg_advisory_xact_lock(7286457914027393101)"));
+
+  const Status status = (*impatient)->Write([](MetadataTx& tx) { return OkStatus(); });
+  EXPECT_EQ(status.code(), StatusCode::kUnavailable) << status.ToString();
+  ASSERT_OK((*other)->ExecScript("ROLLBACK"));
+  EXPECT_OK((*impatient)->Write([](MetadataTx& tx) { return OkStatus(); }));
+}
+
 // The database refuses connections and the store's are terminated, as when the server restarts:
 // every call is UNAVAILABLE meanwhile, and the store recovers by itself once it accepts again.
 TEST_P(PostgresMetadataStoreTest, DatabaseGoingAwayIsUnavailableAndTheStoreRecovers) {
