@@ -32,9 +32,9 @@ StatusOr<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(
   std::unique_ptr<PostgresConnection> connection(
       new PostgresConnection(PQconnectdbParams(keywords, values, /*expand_dbname=*/1)));
   if (connection->connection_ == nullptr) return Unavailable("cannot connect to PostgreSQL");
+  // "database unavailable: connection to server at ... failed: ...", host and port, no password.
   if (PQstatus(connection->connection_) != CONNECTION_OK) {
-    return Unavailable("cannot connect to PostgreSQL: " +
-                       PostgresStatus(nullptr, connection->connection_).message());
+    return PostgresStatus(nullptr, connection->connection_);
   }
   return connection;
 }
