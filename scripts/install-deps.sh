@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git curl jq
   libboost1.74-dev libboost-system1.74-dev
   libsqlite3-dev sqlite3
+  libpq-dev postgresql-15
   nlohmann-json3-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev

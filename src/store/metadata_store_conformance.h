@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -26,9 +27,18 @@ struct MetadataStoreBackend {
   std::function<StatusOr<std::unique_ptr<MetadataStore>>(const std::string& location)> open;
   // The schema version that Migrate() brings a new database to.
   int latest_schema_version = 0;
+  // Why the backend cannot be tested here (e.g. no test server configured); empty if it can. Its
+  // tests are then skipped, or fail when MLOPS_REQUIRE_BACKENDS=1 (as in scripts/run-tests.sh).
+  std::string unavailable;
+  // Removes what `open` created for `location` outside the directory, e.g. a server-side
+  // database; called after each test for every location it used. Optional.
+  std::function<void(const std::string& location)> remove;
 };
 
 std::string BackendName(const ::testing::TestParamInfo<MetadataStoreBackend>& info);
+
+// Names the backend in GoogleTest's messages instead of dumping its bytes.
+inline void PrintTo(const MetadataStoreBackend& backend, std::ostream* os) { *os << backend.name; }
 
 class MetadataStoreConformanceTest : public ::testing::TestWithParam<MetadataStoreBackend> {
  protected:
@@ -133,7 +143,6 @@ inline Status Insert(MetadataStore& store, const Feedback& feedback) {
 inline Status Insert(MetadataStore& store, const ApiKey& key) {
   return store.Write([&](MetadataTx& tx) { return tx.InsertApiKey(key); });
 }
-
 
 template <typename T>
 std::vector<std::string> Ids(const std::vector<T>& items) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace mlops {
@@ -17,6 +18,13 @@ std::string BackendName(const ::testing::TestParamInfo<MetadataStoreBackend>& in
 }
 
 void MetadataStoreConformanceTest::SetUp() {
+  if (!GetParam().unavailable.empty()) {
+    const char* require = getenv("MLOPS_REQUIRE_BACKENDS");
+    if (require != nullptr && std::string_view(require) == "1") {
+      FAIL() << GetParam().unavailable << " (MLOPS_REQUIRE_BACKENDS=1)";
+    }
+    GTEST_SKIP() << GetParam().unavailable;
+  }
   location_ = NewLocation();
   store_ = Open(location_);
   ASSERT_NE(store_, nullptr);
@@ -25,7 +33,10 @@ void MetadataStoreConformanceTest::SetUp() {
 
 void MetadataStoreConformanceTest::TearDown() {
   store_.reset();
-  for (const std::string& location : locations_) std::filesystem::remove_all(location);
+  for (const std::string& location : locations_) {
+    if (GetParam().remove) GetParam().remove(location);
+    std::filesystem::remove_all(location);
+  }
 }
 
 std::string MetadataStoreConformanceTest::NewLocation() {

@@ -11,7 +11,9 @@ namespace mlops {
 // Opens the metadata store that `database_url` names (not yet migrated):
 //   sqlite:<path> or sqlite://<path>  SqliteMetadataStore on that file (created if missing; its
 //                                     directory must exist)
-//   postgresql://... or postgres://...  not built in yet
+//   postgresql://... or postgres://...
+//                                     PostgresMetadataStore (libpq's URL syntax); INVALID_ARGUMENT
+//                                     if built with MLOPS_WITH_POSTGRES=OFF
 // INVALID_ARGUMENT for an unsupported or malformed URL (the message never repeats credentials);
 // otherwise the backend's error (UNAVAILABLE if the database cannot be opened).
 StatusOr<std::unique_ptr<MetadataStore>> OpenMetadataStore(const std::string& database_url);

@@ -1,9 +1,9 @@
 #include "store/sqlite/sqlite_metadata_store.h"
 
-#include <exception>
 #include <string>
 
 #include "common/time.h"
+#include "store/metadata_tx_common.h"
 #include "store/sqlite/sqlite_metadata_tx.h"
 
 namespace mlops {
@@ -12,18 +12,6 @@ namespace {
 constexpr char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations "
     "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
-
-// Calls `fn(connection)`, turning an exception that escapes it into INTERNAL.
-template <typename Fn>
-Status CallGuarded(const Fn& fn, SqliteConnection& connection) {
-  try {
-    return fn(connection);
-  } catch (const std::exception& e) {
-    return Internal(std::string("exception in a database transaction: ") + e.what());
-  } catch (...) {
-    return Internal("unknown exception in a database transaction");
-  }
-}
 
 // Runs `fn(SqliteConnection&)` between `begin` and COMMIT on a connection of `pool`; rolls back
 // if `fn` or the COMMIT fails.
@@ -58,7 +46,8 @@ StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const s
   std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path, options));
   // Open the writer now: it creates the file and switches it to WAL before any reader opens.
   ASSIGN_OR_RETURN(SqliteConnectionPool::Lease writer, store->writer_.Acquire());
-  ASSIGN_OR_RETURN(store->checkpointer_, SqliteCheckpointer::Start(path, options.checkpoint_interval));
+  ASSIGN_OR_RETURN(store->checkpointer_,
+                   SqliteCheckpointer::Start(path, options.checkpoint_interval));
   return store;
 }
 

@@ -4,7 +4,8 @@
 #include <string_view>
 #include <utility>
 
-#include "store/sqlite/sqlite_rows.h"
+#include "store/metadata_rows.h"
+#include "store/metadata_tx_common.h"
 #include "store/sqlite/sqlite_status.h"
 
 namespace mlops {
@@ -90,19 +91,11 @@ const ListQuery kListModels[] = {
                   kByCreation),
 };
 
-// The least string above every string that starts with `prefix`, if there is one.
-std::optional<std::string> PrefixEnd(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) prefix.pop_back();
-  if (prefix.empty()) return std::nullopt;
-  prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
-  return prefix;
-}
-
 // For an UPDATE or DELETE of one row by id: NOT_FOUND if it changed nothing.
 Status ExpectOneChange(SqliteConnection& connection, Status status, std::string_view what,
                        const std::string& id) {
   if (status.ok() && connection.Changes() == 0) {
-    return NotFound("no " + std::string(what) + " '" + id + "'");
+    return NotFound(NoSuch(what, id));
   }
   return status;
 }
@@ -168,17 +161,6 @@ StatusOr<Page<T>> QueryPage(SqliteConnection& connection, const ListQuery& query
   return result;
 }
 
-template <typename T>
-StatusOr<T> Found(StatusOr<std::optional<T>> found, std::string_view what, const std::string& id) {
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return NotFound("no " + std::string(what) + " '" + id + "'");
-  return std::move(**found);
-}
-
-std::string DuplicateId(std::string_view what, const std::string& id) {
-  return "a " + std::string(what) + " with id '" + id + "' already exists";
-}
-
 }  // namespace
 
 Status SqliteMetadataTx::InsertModel(const Model& model) {
@@ -187,24 +169,26 @@ Status SqliteMetadataTx::InsertModel(const Model& model) {
                           model.task_type, model.owner_id, model.created_at, model.updated_at);
   const std::string_view columns = ConflictColumns(status);
   if (columns == "aimodels.name") {
-    return Conflict("a model named '" + model.name + "' already exists");
+    return Conflict(DuplicateModelName(model.name));
   }
   if (columns == "aimodels.id") return Conflict(DuplicateId("model", model.id));
   return status;
 }
 
 StatusOr<Model> SqliteMetadataTx::GetModel(const std::string& id) {
-  return Found(QueryFirst(connection_, kGetModel.c_str(), &ReadModel, id), "model", id);
+  return Found(QueryFirst(connection_, kGetModel.c_str(), &ReadModel<SqliteStatement>, id), "model",
+               id);
 }
 
 StatusOr<Page<Model>> SqliteMetadataTx::ListModels(const ModelFilter& filter, PageRequest page) {
   const ListQuery& query = kListModels[(filter.task_type ? 1 : 0) + (filter.name_prefix ? 2 : 0)];
   const std::optional<std::string> prefix_end =
       filter.name_prefix ? PrefixEnd(*filter.name_prefix) : std::nullopt;
-  return QueryPage(connection_, query, &ReadModel, page, [&](SqliteStatement& statement) {
-    if (filter.task_type) statement.Bind(*filter.task_type);
-    if (filter.name_prefix) statement.Bind(*filter.name_prefix, prefix_end);
-  });
+  return QueryPage(connection_, query, &ReadModel<SqliteStatement>, page,
+                   [&](SqliteStatement& statement) {
+                     if (filter.task_type) statement.Bind(*filter.task_type);
+                     if (filter.name_prefix) statement.Bind(*filter.name_prefix, prefix_end);
+                   });
 }
 
 Status SqliteMetadataTx::UpdateModel(const Model& model) {
@@ -222,51 +206,53 @@ Status SqliteMetadataTx::InsertVersion(const ModelVersion& version) {
       ToString(version.status), version.created_at, version.updated_at, version.created_by_user_id,
       version.artifact_size_bytes, version.artifact_sha256);
   if (status.code() == StatusCode::kNotFound) {
-    return NotFound("no model '" + version.model_id + "'");
+    return NotFound(NoSuch("model", version.model_id));
   }
   const std::string_view columns = ConflictColumns(status);
   if (columns == "aimodelversions.model_id, aimodelversions.version_string") {
-    return Conflict("model '" + version.model_id + "' already has a version '" +
-                    version.version_string + "'");
+    return Conflict(DuplicateVersionString(version.model_id, version.version_string));
   }
   if (columns == "aimodelversions.model_id") {
-    return Conflict("another version of this model is already PRODUCTION");
+    return Conflict(kAnotherProductionVersion);
   }
   if (columns == "aimodelversions.id") return Conflict(DuplicateId("version", version.id));
   return status;
 }
 
 StatusOr<ModelVersion> SqliteMetadataTx::GetVersion(const std::string& id) {
-  return Found(QueryFirst(connection_, kGetVersion.c_str(), &ReadVersion, id), "model version", id);
+  return Found(QueryFirst(connection_, kGetVersion.c_str(), &ReadVersion<SqliteStatement>, id),
+               "model version", id);
 }
 
 StatusOr<std::optional<ModelVersion>> SqliteMetadataTx::FindVersion(
     const std::string& model_id, const std::string& version_string) {
-  return QueryFirst(connection_, kFindVersion.c_str(), &ReadVersion, model_id, version_string);
+  return QueryFirst(connection_, kFindVersion.c_str(), &ReadVersion<SqliteStatement>, model_id,
+                    version_string);
 }
 
 StatusOr<Page<ModelVersion>> SqliteMetadataTx::ListVersions(const std::string& model_id,
                                                             const VersionFilter& filter,
                                                             PageRequest page) {
   if (!filter.status) {
-    return QueryPage(connection_, kListVersions, &ReadVersion, page,
+    return QueryPage(connection_, kListVersions, &ReadVersion<SqliteStatement>, page,
                      [&](SqliteStatement& statement) { statement.Bind(model_id); });
   }
   return QueryPage(
-      connection_, kListVersionsInStatus, &ReadVersion, page,
+      connection_, kListVersionsInStatus, &ReadVersion<SqliteStatement>, page,
       [&](SqliteStatement& statement) { statement.Bind(model_id, ToString(*filter.status)); });
 }
 
 StatusOr<std::vector<ModelVersion>> SqliteMetadataTx::ListVersionsInStatus(
     const std::string& model_id, ModelVersionStatus status) {
-  return QueryAll(connection_, kVersionsInStatus.c_str(), &ReadVersion, model_id, ToString(status));
+  return QueryAll(connection_, kVersionsInStatus.c_str(), &ReadVersion<SqliteStatement>, model_id,
+                  ToString(status));
 }
 
 Status SqliteMetadataTx::SetVersionStatus(const std::string& id, ModelVersionStatus status,
                                           TimestampMs updated_at) {
   Status result = connection_.Execute(kSetVersionStatus, ToString(status), updated_at, id);
   if (ConflictColumns(result) == "aimodelversions.model_id") {
-    return Conflict("another version of this model is already PRODUCTION");
+    return Conflict(kAnotherProductionVersion);
   }
   return ExpectOneChange(connection_, std::move(result), "model version", id);
 }
@@ -281,7 +267,7 @@ Status SqliteMetadataTx::InsertFeedback(const Feedback& feedback) {
                           feedback.user_id, feedback.generation_request_id, feedback.rating,
                           feedback.comment, feedback.feedback_data, feedback.submitted_at);
   if (status.code() == StatusCode::kNotFound) {
-    return NotFound("no model version '" + feedback.model_version_id + "'");
+    return NotFound(NoSuch("model version", feedback.model_version_id));
   }
   if (ConflictColumns(status) == "aimodelfeedback.id") {
     return Conflict(DuplicateId("feedback", feedback.id));
@@ -291,50 +277,37 @@ Status SqliteMetadataTx::InsertFeedback(const Feedback& feedback) {
 
 StatusOr<Page<Feedback>> SqliteMetadataTx::ListFeedback(const std::string& version_id,
                                                         PageRequest page) {
-  return QueryPage(connection_, kListFeedback, &ReadFeedback, page,
+  return QueryPage(connection_, kListFeedback, &ReadFeedback<SqliteStatement>, page,
                    [&](SqliteStatement& statement) { statement.Bind(version_id); });
 }
 
 StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string& version_id) {
   ASSIGN_OR_RETURN(SqliteStatement statement, connection_.Prepare(kFeedbackRatings));
   statement.Bind(version_id);
-  FeedbackSummary summary;
-  std::int64_t rated = 0;
-  std::int64_t rating_sum = 0;
+  FeedbackSummaryBuilder summary;
   while (true) {
     ASSIGN_OR_RETURN(const bool has_row, statement.Step());
-    if (!has_row) break;
-    const std::int64_t count = statement.Int(1);
-    summary.count += count;
-    if (statement.IsNull(0)) continue;
-    const std::int64_t rating = statement.Int(0);
-    if (rating < 1 || rating > 5) {
-      return Internal("database holds a feedback rating out of range: " + std::to_string(rating));
-    }
-    summary.rating_counts[rating - 1] = count;
-    rated += count;
-    rating_sum += rating * count;
+    if (!has_row) return summary.Finish();
+    RETURN_IF_ERROR(summary.Add(statement.OptionalInt(0), statement.Int(1)));
   }
-  if (rated > 0)
-    summary.average_rating = static_cast<double>(rating_sum) / static_cast<double>(rated);
-  return summary;
 }
 
 Status SqliteMetadataTx::InsertApiKey(const ApiKey& key) {
   Status status = connection_.Execute(kInsertApiKey.c_str(), key.id, key.name, ToString(key.role),
                                       key.key_hash, key.created_at);
   const std::string_view columns = ConflictColumns(status);
-  if (columns == "api_keys.key_hash") return Conflict("an API key with this hash already exists");
+  if (columns == "api_keys.key_hash") return Conflict(kDuplicateApiKeyHash);
   if (columns == "api_keys.id") return Conflict(DuplicateId("API key", key.id));
   return status;
 }
 
 StatusOr<std::optional<ApiKey>> SqliteMetadataTx::FindApiKeyByHash(const std::string& key_hash) {
-  return QueryFirst(connection_, kFindApiKey.c_str(), &ReadApiKey, key_hash);
+  return QueryFirst(connection_, kFindApiKey.c_str(), &ReadApiKey<SqliteStatement>, key_hash);
 }
 
 StatusOr<Page<ApiKey>> SqliteMetadataTx::ListApiKeys(PageRequest page) {
-  return QueryPage(connection_, kListApiKeys, &ReadApiKey, page, [](SqliteStatement&) {});
+  return QueryPage(connection_, kListApiKeys, &ReadApiKey<SqliteStatement>, page,
+                   [](SqliteStatement&) {});
 }
 
 Status SqliteMetadataTx::DeleteApiKey(const std::string& id) {

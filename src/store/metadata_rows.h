@@ -1,28 +1,41 @@
-#include "store/sqlite/sqlite_rows.h"
+#pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
+#include "common/status.h"
+#include "domain/entities.h"
 #include "domain/enums.h"
 #include "domain/roles.h"
+#include "store/metadata_columns.h"
 
 namespace mlops {
-namespace {
 
-Status UnknownValue(const std::string& value, const char* column) {
+// Entities from result rows, for every backend. `Row` is a backend's view of one row, columns
+// numbered from 0 in the order of metadata_columns.h, with
+//   std::string Text(int), std::optional<std::string> OptionalText(int),
+//   std::int64_t Int(int), std::optional<std::int64_t> OptionalInt(int).
+// Each returns INTERNAL if a stored enum or role value is not one this build knows.
+
+namespace internal {
+
+inline Status UnknownValue(const std::string& value, const char* column) {
   return Internal("database holds an unknown value '" + value + "' in " + column);
 }
 
-template <typename Enum>
-StatusOr<Enum> ReadEnum(const SqliteStatement& row, int index, const char* column) {
+template <typename Enum, typename Row>
+StatusOr<Enum> ReadEnum(const Row& row, int index, const char* column) {
   const std::string text = row.Text(index);
   std::optional<Enum> value = ParseEnum<Enum>(text);
   if (!value) return UnknownValue(text, column);
   return *value;
 }
 
-}  // namespace
+}  // namespace internal
 
-StatusOr<Model> ReadModel(const SqliteStatement& row) {
+template <typename Row>
+StatusOr<Model> ReadModel(const Row& row) {
   return Model{
       .id = row.Text(0),
       .name = row.Text(1),
@@ -34,13 +47,14 @@ StatusOr<Model> ReadModel(const SqliteStatement& row) {
   };
 }
 
-StatusOr<ModelVersion> ReadVersion(const SqliteStatement& row) {
+template <typename Row>
+StatusOr<ModelVersion> ReadVersion(const Row& row) {
   ASSIGN_OR_RETURN(const ModelFormat format,
-                   ReadEnum<ModelFormat>(row, 5, "aimodelversions.model_format"));
+                   internal::ReadEnum<ModelFormat>(row, 5, "aimodelversions.model_format"));
   ASSIGN_OR_RETURN(const ServingInterface interface,
-                   ReadEnum<ServingInterface>(row, 6, "aimodelversions.interface_type"));
+                   internal::ReadEnum<ServingInterface>(row, 6, "aimodelversions.interface_type"));
   ASSIGN_OR_RETURN(const ModelVersionStatus status,
-                   ReadEnum<ModelVersionStatus>(row, 9, "aimodelversions.status"));
+                   internal::ReadEnum<ModelVersionStatus>(row, 9, "aimodelversions.status"));
   return ModelVersion{
       .id = row.Text(0),
       .model_id = row.Text(1),
@@ -60,7 +74,8 @@ StatusOr<ModelVersion> ReadVersion(const SqliteStatement& row) {
   };
 }
 
-StatusOr<Feedback> ReadFeedback(const SqliteStatement& row) {
+template <typename Row>
+StatusOr<Feedback> ReadFeedback(const Row& row) {
   const std::optional<std::int64_t> rating = row.OptionalInt(4);
   return Feedback{
       .id = row.Text(0),
@@ -74,10 +89,11 @@ StatusOr<Feedback> ReadFeedback(const SqliteStatement& row) {
   };
 }
 
-StatusOr<ApiKey> ReadApiKey(const SqliteStatement& row) {
+template <typename Row>
+StatusOr<ApiKey> ReadApiKey(const Row& row) {
   const std::string role_text = row.Text(2);
   const std::optional<Role> role = ParseRole(role_text);
-  if (!role) return UnknownValue(role_text, "api_keys.role");
+  if (!role) return internal::UnknownValue(role_text, "api_keys.role");
   return ApiKey{
       .id = row.Text(0),
       .name = row.Text(1),
