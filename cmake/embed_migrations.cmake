@@ -4,6 +4,8 @@ set(body "")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)
   string(REGEX MATCH "^[0-9]+" version ${name})
+  # As a decimal number: a literal such as 0008 would be read as (invalid) octal.
+  math(EXPR version "${version}")
   file(READ ${f} sql)
   string(APPEND body "    {${version}, \"${name}\", R\"mlops_sql(${sql})mlops_sql\"},\n")
 endforeach()
