@@ -3,8 +3,8 @@
 #   test-s3.sh start   installs s3rver into .deps/ once, starts it, prints its endpoint
 #   test-s3.sh stop    stops it and removes its data; does nothing if it is not running
 # State (pid, data, log) lives in $MLOPS_S3_STATE_DIR (default .deps/s3rver-run), so several
-# servers can run side by side. s3rver checks SigV4 signatures made with its built-in
-# credentials: sign with access key S3RVER and secret S3RVER.
+# servers can run side by side. s3rver accepts any credentials (it checks no signatures); the
+# tests use its documented default pair, S3RVER / S3RVER.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)

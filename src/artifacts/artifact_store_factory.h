@@ -16,8 +16,8 @@ struct ArtifactStoreSettings {
   // validation-report buckets; otherwise the filesystem under data_dir.
   static ArtifactStoreSettings FromConfig(const Config& config);
 
-  std::string filesystem_root;  // used when s3.endpoint is empty
-  S3ArtifactStoreSettings s3;   // used when s3.endpoint is set
+  std::string filesystem_root;   // used when s3.endpoint is empty
+  S3ArtifactStoreSettings s3{};  // used when s3.endpoint is set
 };
 
 // Opens the backend the settings name. INVALID_ARGUMENT if they name none or one that is not

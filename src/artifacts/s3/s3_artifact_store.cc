@@ -1,7 +1,6 @@
 #include "artifacts/s3/s3_artifact_store.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 #include <utility>
 
@@ -9,23 +8,9 @@
 #include "artifacts/s3/s3_range_reader.h"
 #include "artifacts/s3/s3_xml.h"
 #include "artifacts/s3/sigv4_presign.h"
+#include "common/logging.h"
 
 namespace mlops {
-namespace {
-
-StatusOr<std::int64_t> ContentLength(const s3::Response& head, const std::string& bucket,
-                                     const std::string& key) {
-  const auto it = head.headers.find("content-length");
-  std::int64_t size = -1;
-  if (it != head.headers.end()) {
-    std::from_chars(it->second.data(), it->second.data() + it->second.size(), size);
-  }
-  if (size < 0) return Internal("HeadObject " + bucket + "/" + key + ": no Content-Length");
-  return size;
-}
-
-}  // namespace
-
 S3ArtifactStore::S3ArtifactStore(const S3ArtifactStoreSettings& settings, s3::Endpoint endpoint)
     : settings_(settings),
       client_({.endpoint = std::move(endpoint), .credentials = settings.credentials}) {}
@@ -83,21 +68,16 @@ StatusOr<s3::Response> S3ArtifactStore::Head(const std::string& bucket, const st
 StatusOr<ArtifactInfo> S3ArtifactStore::StatImpl(const std::string& bucket,
                                                  const std::string& key) {
   ASSIGN_OR_RETURN(s3::Response r, Head(bucket, key));
-  ASSIGN_OR_RETURN(const std::int64_t size, ContentLength(r, bucket, key));
+  const std::int64_t size = s3::ContentLength(r);
+  if (size < 0) return Internal("HeadObject " + bucket + "/" + key + ": no Content-Length");
   return ArtifactInfo{size, ""};
 }
 
 StatusOr<std::unique_ptr<ArtifactReader>> S3ArtifactStore::OpenImpl(
     const std::string& bucket, const std::string& key, std::int64_t offset,
     std::optional<std::int64_t> length) {
-  ASSIGN_OR_RETURN(s3::Response head, Head(bucket, key));
-  ASSIGN_OR_RETURN(const std::int64_t size, ContentLength(head, bucket, key));
-  if (offset > size) return InvalidArgument("range starts past the end of " + bucket + "/" + key);
-  const std::int64_t end = length ? offset + std::min(*length, size - offset) : size;
-  std::unique_ptr<ArtifactReader> reader =
-      std::make_unique<s3::RangeReader>(client_, s3::ObjectPath(bucket, key), head.headers["etag"],
-                                        offset, end, settings_.read_window_bytes);
-  return reader;
+  return s3::RangeReader::Open(client_, s3::ObjectPath(bucket, key), offset, length,
+                               settings_.read_window_bytes);
 }
 
 Status S3ArtifactStore::DeleteImpl(const std::string& bucket, const std::string& key) {
@@ -133,6 +113,16 @@ Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
         s3::Response list,
         client_.Send(
             {.method = "GET", .path = path, .query = s3::CanonicalQuery({{"uploads", ""}})}));
+    if (list.status == 501) {
+      // Some S3 implementations (s3rver, some gateways) cannot list uploads. Refusing to start
+      // would make them unusable; a lifecycle rule (AbortIncompleteMultipartUpload) is then
+      // what removes the leftovers.
+      Log(LogLevel::kWarn,
+          "cannot sweep pending uploads: the S3 server does not implement "
+          "ListMultipartUploads",
+          {{"bucket", bucket}});
+      return OkStatus();
+    }
     if (!s3::Succeeded(list)) return s3::ErrorStatus(list, "ListMultipartUploads " + bucket);
     const auto uploads = s3::XmlElements(list.body, "Upload");
     if (uploads.empty()) return OkStatus();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <utility>
 
 #include "artifacts/s3/s3_xml.h"
@@ -167,6 +168,15 @@ Status ErrorStatus(const Response& response, std::string_view what) {
   if (response.status == 403) return Unavailable("S3 credentials rejected: " + detail);
   if (response.status >= 500 || response.status == 429) return Unavailable(detail);
   return Internal(detail);
+}
+
+std::int64_t ContentLength(const Response& response) {
+  const auto it = response.headers.find("content-length");
+  std::int64_t size = -1;
+  if (it != response.headers.end()) {
+    std::from_chars(it->second.data(), it->second.data() + it->second.size(), size);
+  }
+  return size;
 }
 
 bool Succeeded(const Response& response) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -72,6 +73,9 @@ class Client {
 // UNAVAILABLE for 403 (credentials rejected), 5xx and 429, INTERNAL otherwise. The message
 // carries S3's Code and Message from the error XML when there is one.
 Status ErrorStatus(const Response& response, std::string_view what);
+
+// The Content-Length header of an answer, -1 if absent or malformed.
+std::int64_t ContentLength(const Response& response);
 
 // True for 2xx answers whose body is not an <Error> document (CompleteMultipartUpload can fail
 // with status 200).
