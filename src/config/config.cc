@@ -133,13 +133,11 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
                               c.upload_idle_timeout_seconds));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_SHUTDOWN_GRACE_SECONDS", 0, 3600, c.shutdown_grace_seconds));
-  if (auto it = env.find("DEFAULT_MODEL_STATUS_ON_UPLOAD");
-      it != env.end() && !it->second.empty()) {
+  if (auto it = env.find("DEFAULT_MODEL_STATUS_ON_UPLOAD"); it != env.end() && !it->second.empty()) {
     auto status = ParseEnum<ModelVersionStatus>(it->second);
     if (!status || (*status != ModelVersionStatus::kStaging &&
                     *status != ModelVersionStatus::kPendingValidation)) {
-      return InvalidArgument(
-          "DEFAULT_MODEL_STATUS_ON_UPLOAD must be STAGING or PENDING_VALIDATION");
+      return InvalidArgument("DEFAULT_MODEL_STATUS_ON_UPLOAD must be STAGING or PENDING_VALIDATION");
     }
     c.default_status_on_upload = *status;
   }

@@ -26,15 +26,15 @@ struct Config {
   std::string s3_secret_key;  // secret: never logged
   bool s3_secure = false;     // https when the endpoint names no scheme
   std::string s3_region = "us-east-1";
-  std::int64_t s3_part_size_bytes = 16 << 20;
+  std::int64_t s3_part_size_bytes = 16 << 20;  // each upload in flight buffers one part
   std::string model_bucket = "mlops-models";
   std::string reports_bucket = "mlops-validation-reports";
 
   std::optional<std::string> admin_api_key;  // secret: never logged
   std::int64_t max_artifact_bytes = 50LL * 1024 * 1024 * 1024;
   std::int64_t max_json_body_bytes = 1024 * 1024;
-  int request_timeout_seconds = 30;      // headers and JSON bodies
-  int upload_idle_timeout_seconds = 60;  // no upload byte for this long ends it
+  int request_timeout_seconds = 30;       // headers and JSON bodies
+  int upload_idle_timeout_seconds = 60;   // no upload byte for this long ends it
   int shutdown_grace_seconds = 30;
 
   ModelVersionStatus default_status_on_upload = ModelVersionStatus::kPendingValidation;
