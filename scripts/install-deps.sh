@@ -12,7 +12,11 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk clang libclang-rt-14-dev
+  awscli
 )
+# The S3 test server (npm s3rver) needs Node.js and npm; a Node.js from elsewhere (e.g.
+# NodeSource, which bundles npm) is kept rather than fought over.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

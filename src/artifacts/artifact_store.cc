@@ -98,4 +98,18 @@ Status ArtifactStore::Delete(const std::string& bucket, const std::string& key) 
   return DeleteImpl(bucket, key);
 }
 
+StatusOr<std::string> ArtifactStore::PresignedGetUrl(const std::string& bucket,
+                                                     const std::string& key,
+                                                     std::chrono::seconds expiry) {
+  RETURN_IF_ERROR(CheckKey(bucket, key));
+  if (expiry.count() <= 0) return InvalidArgument("a presigned URL needs a positive expiry");
+  return PresignedGetUrlImpl(bucket, key, expiry);
+}
+
+StatusOr<std::string> ArtifactStore::PresignedGetUrlImpl(const std::string& bucket,
+                                                         const std::string& key,
+                                                         std::chrono::seconds expiry) {
+  return NotImplemented("this artifact store does not support presigned URLs");
+}
+
 }  // namespace mlops

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -85,6 +86,12 @@ class ArtifactStore {
   // Removes an object; OK if it did not exist.
   Status Delete(const std::string& bucket, const std::string& key);
 
+  // A URL that lets any HTTP client GET the object for `expiry`, without credentials.
+  // NOT_IMPLEMENTED if the backend cannot presign (the filesystem); INVALID_ARGUMENT for a bad
+  // name or an expiry outside what the backend allows. Does not check that the object exists.
+  StatusOr<std::string> PresignedGetUrl(const std::string& bucket, const std::string& key,
+                                        std::chrono::seconds expiry);
+
   // Removes temporaries left by writers that never published (after a crash). Called at start-up.
   virtual Status SweepTemporaries() = 0;
 
@@ -103,6 +110,9 @@ class ArtifactStore {
       const std::string& bucket, const std::string& key, std::int64_t offset,
       std::optional<std::int64_t> length) = 0;
   virtual Status DeleteImpl(const std::string& bucket, const std::string& key) = 0;
+  virtual StatusOr<std::string> PresignedGetUrlImpl(const std::string& bucket,
+                                                    const std::string& key,
+                                                    std::chrono::seconds expiry);
 };
 
 }  // namespace mlops

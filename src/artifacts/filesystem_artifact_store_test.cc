@@ -170,10 +170,21 @@ TEST(ArtifactStoreFactoryTest, OpensTheFilesystemStoreByDefault) {
   EXPECT_TRUE((*store)->Ping().ok());
 }
 
-TEST(ArtifactStoreFactoryTest, S3IsNotBuiltInYet) {
-  auto store = OpenArtifactStore({.filesystem_root = "unused", .s3_endpoint = "http://minio"});
+TEST(ArtifactStoreFactoryTest, AnS3EndpointSelectsS3) {
+  ArtifactStoreSettings settings;
+  settings.filesystem_root = "unused";
+  settings.s3.endpoint = "ftp://minio";
+  auto store = OpenArtifactStore(settings);
   EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(store.status().message(), HasSubstr("S3 support is not built in yet"));
+  EXPECT_THAT(store.status().message(), HasSubstr("MINIO_ENDPOINT must use http or https"));
+}
+
+TEST(ArtifactStoreFactoryTest, FilesystemStoreDoesNotPresign) {
+  TempDir dir;
+  auto store = OpenArtifactStore({.filesystem_root = (dir.path() / "artifacts").string()});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->PresignedGetUrl("models", "k", std::chrono::seconds(60)).status().code(),
+            StatusCode::kNotImplemented);
 }
 
 TEST(ArtifactStoreFactoryTest, NoBackendIsAnInvalidArgument) {

@@ -47,7 +47,7 @@ int Migrate(const Config& config) {
 int Serve(const Config& config, const ServeFlags& flags) {
   auto store = OpenMigratedStore(config);
   if (!store.ok()) return Fail("cannot open the metadata store", store.status());
-  auto artifacts = OpenArtifactStore({config.data_dir + "/artifacts", config.s3_endpoint});
+  auto artifacts = OpenArtifactStore(ArtifactStoreSettings::FromConfig(config));
   if (!artifacts.ok()) return Fail("cannot open the artifact store", artifacts.status());
   if (Status s = (*artifacts)->SweepTemporaries(); !s.ok()) {
     return Fail("cannot sweep temporary artifacts", s);

@@ -21,6 +21,7 @@ enum class StatusCode {
   kInvalidArgument,       // 422: well-formed but invalid value
   kUnavailable,           // 503: a backend is down
   kInternal,              // 500: a bug or an unexpected backend answer
+  kNotImplemented,        // 501: the configured backend lacks the feature
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -54,6 +55,7 @@ inline Status UnsupportedMediaType(std::string m) {
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status NotImplemented(std::string m) { return {StatusCode::kNotImplemented, std::move(m)}; }
 
 // A value or the error that prevented it.
 template <typename T>

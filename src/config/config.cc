@@ -44,6 +44,20 @@ void ReadString(const std::map<std::string, std::string>& env, const std::string
   if (it != env.end() && !it->second.empty()) out = it->second;
 }
 
+Status ReadBool(const std::map<std::string, std::string>& env, const std::string& name, bool& out) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return OkStatus();
+  const std::string& v = it->second;
+  if (v == "true" || v == "1" || v == "yes") {
+    out = true;
+  } else if (v == "false" || v == "0" || v == "no") {
+    out = false;
+  } else {
+    return InvalidArgument(name + " must be true or false, got '" + v + "'");
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string Config::EffectiveDatabaseUrl() const {
@@ -64,6 +78,12 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MINIO_MODEL_BUCKET_NAME", "mlops-models", "bucket for model artifacts"},
       {"MINIO_VALIDATION_REPORTS_BUCKET_NAME", "mlops-validation-reports",
        "bucket for validation reports"},
+      {"MINIO_ACCESS_KEY", "(unset)", "S3 access key id"},
+      {"MINIO_SECRET_KEY", "(unset)", "S3 secret access key (never logged)"},
+      {"MINIO_SECURE", "false", "use https for an endpoint given without a scheme"},
+      {"MINIO_REGION", "us-east-1", "S3 region the requests are signed for"},
+      {"MLOPS_S3_PART_SIZE_BYTES", "16777216",
+       "multipart upload part size (min 5 MiB); each upload in flight buffers one part"},
       {"MLOPS_ADMIN_API_KEY", "(unset)",
        "bootstrap admin key; if unset on first start, one is generated and printed once"},
       {"MLOPS_MAX_ARTIFACT_BYTES", "53687091200", "largest artifact accepted (bytes)"},
@@ -90,6 +110,13 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
   ReadString(env, "MINIO_ENDPOINT", c.s3_endpoint);
   ReadString(env, "MINIO_MODEL_BUCKET_NAME", c.model_bucket);
   ReadString(env, "MINIO_VALIDATION_REPORTS_BUCKET_NAME", c.reports_bucket);
+  ReadString(env, "MINIO_ACCESS_KEY", c.s3_access_key);
+  ReadString(env, "MINIO_SECRET_KEY", c.s3_secret_key);
+  RETURN_IF_ERROR(ReadBool(env, "MINIO_SECURE", c.s3_secure));
+  ReadString(env, "MINIO_REGION", c.s3_region);
+  // S3 rejects parts under 5 MiB and allows 10,000 parts, so 5 GiB parts cover its 5 TiB limit.
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_S3_PART_SIZE_BYTES", 5 << 20, std::int64_t{5} << 30,
+                              c.s3_part_size_bytes));
   if (auto it = env.find("MLOPS_ADMIN_API_KEY"); it != env.end() && !it->second.empty()) {
     if (it->second.size() < 16) {
       return InvalidArgument("MLOPS_ADMIN_API_KEY must be at least 16 characters long");

@@ -22,6 +22,11 @@ struct Config {
   std::string data_dir = "./mlops-data";
   std::string database_url;  // empty: sqlite:<data_dir>/mlops.db
   std::string s3_endpoint;   // MINIO_ENDPOINT; empty: artifacts under data_dir/artifacts
+  std::string s3_access_key;
+  std::string s3_secret_key;  // secret: never logged
+  bool s3_secure = false;     // https when the endpoint names no scheme
+  std::string s3_region = "us-east-1";
+  std::int64_t s3_part_size_bytes = 16 << 20;  // each upload in flight buffers one part
   std::string model_bucket = "mlops-models";
   std::string reports_bucket = "mlops-validation-reports";
 

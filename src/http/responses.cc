@@ -36,6 +36,7 @@ int HttpStatusFor(StatusCode code) {
     case StatusCode::kInvalidArgument: return 422;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kInternal: return 500;
+    case StatusCode::kNotImplemented: return 501;
   }
   return 500;
 }

@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include "http/api_codec.h"
 #include "http/handlers/byte_range.h"
 #include "http/handlers/routes.h"
@@ -26,6 +28,22 @@ bool MatchesEtag(std::optional<std::string_view> header, const std::string& quot
   return false;
 }
 
+// Long enough for a slow client to start a large download, short enough that a leaked URL soon
+// stops working.
+constexpr std::chrono::seconds kPresignedUrlExpiry{3600};
+
+// ?redirect=true: a 307 to a presigned URL, so the bytes flow from the store, not through us.
+StatusOr<Response> RedirectToArtifact(ApiContext& ctx, const std::string& bucket,
+                                      const std::string& key) {
+  ASSIGN_OR_RETURN(std::string url,
+                   ctx.artifacts.PresignedGetUrl(bucket, key, kPresignedUrlExpiry));
+  Response r;
+  r.status = 307;
+  r.content_type.clear();
+  r.headers = {{"Location", std::move(url)}, {"Cache-Control", "no-store"}};
+  return r;
+}
+
 StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
   ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
   ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.GetVersion(id));
@@ -33,15 +51,20 @@ StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
   if (slash == std::string::npos) return Internal("artifact path without bucket: " + id);
   const std::string bucket = version.artifact_path.substr(0, slash);
   const std::string key = version.artifact_path.substr(slash + 1);
+  const std::string_view redirect = req.Query("redirect").value_or("false");
+  if (redirect != "true" && redirect != "false") {
+    return InvalidArgument("redirect must be true or false");
+  }
+  if (redirect == "true") return RedirectToArtifact(ctx, bucket, key);
   const std::string etag = Quoted(version.artifact_sha256);
   const std::int64_t size = version.artifact_size_bytes;
 
   Response r;
   r.content_type = "application/octet-stream";
-  r.headers = {{"ETag", etag},
-               {"Accept-Ranges", "bytes"},
-               {"Content-Disposition",
-                "attachment; filename=\"" + key.substr(key.rfind('/') + 1) + "\""}};
+  r.headers = {
+      {"ETag", etag},
+      {"Accept-Ranges", "bytes"},
+      {"Content-Disposition", "attachment; filename=\"" + key.substr(key.rfind('/') + 1) + "\""}};
   if (MatchesEtag(req.Header("if-none-match"), etag)) {
     r.status = 304;
     r.content_type.clear();
@@ -124,8 +147,8 @@ void AddVersionRoutes(Router& router, ApiContext& ctx) {
                 ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
                 RETURN_IF_ERROR(RequireJson(req));
                 ASSIGN_OR_RETURN(ModelVersionStatus to, DecodeStatusChange(req.body));
-                ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.ChangeVersionStatus(
-                                                           id, to, TransitionActor::kUser));
+                ASSIGN_OR_RETURN(ModelVersion version,
+                                 ctx.registry.ChangeVersionStatus(id, to, TransitionActor::kUser));
                 return JsonResponse(200, ToJson(version));
               }),
               nullptr});
