@@ -49,6 +49,17 @@ struct Names<ValidationStatus> {
 };
 
 template <>
+struct Names<ScanType> {
+  static constexpr std::array<std::pair<ScanType, std::string_view>, 5> kAll{{
+      {ScanType::kSecurityArtifact, "security_artifact"},
+      {ScanType::kSecurityContainer, "security_container"},
+      {ScanType::kFunctionalIo, "functional_io"},
+      {ScanType::kPerformanceBenchmark, "performance_benchmark"},
+      {ScanType::kContentSafety, "content_safety"},
+  }};
+};
+
+template <>
 struct Names<ModelFormat> {
   static constexpr std::array<std::pair<ModelFormat, std::string_view>, 5> kAll{{
       {ModelFormat::kOnnx, "ONNX"},
@@ -92,6 +103,7 @@ struct ValueList {
 std::string_view ToString(ModelVersionStatus v) { return NameOf(v); }
 std::string_view ToString(DeploymentStatus v) { return NameOf(v); }
 std::string_view ToString(ValidationStatus v) { return NameOf(v); }
+std::string_view ToString(ScanType v) { return NameOf(v); }
 std::string_view ToString(ModelFormat v) { return NameOf(v); }
 std::string_view ToString(ServingInterface v) { return NameOf(v); }
 
@@ -115,6 +127,7 @@ std::span<const Enum> AllValues() {
 MLOPS_INSTANTIATE_ENUM(ModelVersionStatus)
 MLOPS_INSTANTIATE_ENUM(DeploymentStatus)
 MLOPS_INSTANTIATE_ENUM(ValidationStatus)
+MLOPS_INSTANTIATE_ENUM(ScanType)
 MLOPS_INSTANTIATE_ENUM(ModelFormat)
 MLOPS_INSTANTIATE_ENUM(ServingInterface)
 

@@ -30,6 +30,15 @@ enum class DeploymentStatus {
 
 enum class ValidationStatus { kPending, kRunning, kPassed, kFailed, kWarning, kSkipped };
 
+// The kinds of validation scan. Their wire values are the seed's lower-case scan_type strings.
+enum class ScanType {
+  kSecurityArtifact,
+  kSecurityContainer,
+  kFunctionalIo,
+  kPerformanceBenchmark,
+  kContentSafety,
+};
+
 enum class ModelFormat {
   kOnnx,
   kTensorflowSavedmodel,
@@ -49,10 +58,11 @@ enum class ServingInterface {
 std::string_view ToString(ModelVersionStatus v);
 std::string_view ToString(DeploymentStatus v);
 std::string_view ToString(ValidationStatus v);
+std::string_view ToString(ScanType v);
 std::string_view ToString(ModelFormat v);
 std::string_view ToString(ServingInterface v);
 
-// Parses a wire value (exact, upper-case); nullopt for anything else.
+// Parses a wire value (exact case); nullopt for anything else.
 template <typename Enum>
 std::optional<Enum> ParseEnum(std::string_view text);
 

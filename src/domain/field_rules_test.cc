@@ -85,6 +85,9 @@ TEST(EnumsTest, EveryValueRoundTrips) {
     EXPECT_EQ(ParseEnum<DeploymentStatus>(ToString(v)), v);
   for (auto v : AllValues<ValidationStatus>())
     EXPECT_EQ(ParseEnum<ValidationStatus>(ToString(v)), v);
+  for (auto v : AllValues<ScanType>()) EXPECT_EQ(ParseEnum<ScanType>(ToString(v)), v);
+  EXPECT_EQ(ToString(ScanType::kFunctionalIo), "functional_io");
+  EXPECT_EQ(ParseEnum<ScanType>("FUNCTIONAL_IO"), std::nullopt);
   EXPECT_EQ(AllValues<ModelVersionStatus>().size(), 7u);
   EXPECT_EQ(ParseEnum<ModelFormat>("onnx"), std::nullopt);
   EXPECT_EQ(ToString(ModelVersionStatus::kPendingValidation), "PENDING_VALIDATION");
