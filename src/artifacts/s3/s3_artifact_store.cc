@@ -1,7 +1,6 @@
 #include "artifacts/s3/s3_artifact_store.h"
 
 #include <algorithm>
-#include <set>
 #include <utility>
 
 #include "artifacts/s3/s3_multipart_writer.h"
@@ -9,6 +8,7 @@
 #include "artifacts/s3/s3_xml.h"
 #include "artifacts/s3/sigv4_presign.h"
 #include "common/logging.h"
+#include "common/time.h"
 
 namespace mlops {
 S3ArtifactStore::S3ArtifactStore(const S3ArtifactStoreSettings& settings, s3::Endpoint endpoint)
@@ -105,14 +105,19 @@ Status S3ArtifactStore::SweepTemporaries() {
 
 Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
   const std::string path = s3::BucketPath(bucket);
-  // Aborted uploads leave the listing, so asking for the first page again until it is empty
-  // needs no markers; an upload listed again after its abort would otherwise loop forever.
-  std::set<std::string> aborted;
+  const TimestampMs cutoff = NowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           settings_.abandoned_upload_age)
+                                           .count();
+  std::string key_marker, upload_id_marker;
   while (true) {
-    ASSIGN_OR_RETURN(
-        s3::Response list,
-        client_.Send(
-            {.method = "GET", .path = path, .query = s3::CanonicalQuery({{"uploads", ""}})}));
+    std::vector<std::pair<std::string, std::string>> query = {{"uploads", ""}};
+    if (!key_marker.empty()) {
+      query.push_back({"key-marker", key_marker});
+      query.push_back({"upload-id-marker", upload_id_marker});
+    }
+    ASSIGN_OR_RETURN(s3::Response list, client_.Send({.method = "GET",
+                                                      .path = path,
+                                                      .query = s3::CanonicalQuery(query)}));
     if (list.status == 501) {
       // Some S3 implementations (s3rver, some gateways) cannot list uploads. Refusing to start
       // would make them unusable; a lifecycle rule (AbortIncompleteMultipartUpload) is then
@@ -124,15 +129,14 @@ Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
       return OkStatus();
     }
     if (!s3::Succeeded(list)) return s3::ErrorStatus(list, "ListMultipartUploads " + bucket);
-    const auto uploads = s3::XmlElements(list.body, "Upload");
-    if (uploads.empty()) return OkStatus();
-    for (std::string_view upload : uploads) {
+    for (std::string_view upload : s3::XmlElements(list.body, "Upload")) {
       const std::string key = s3::XmlText(upload, "Key").value_or("");
       const std::string id = s3::XmlText(upload, "UploadId").value_or("");
-      if (!aborted.insert(id).second) {
-        return Internal("AbortMultipartUpload " + bucket + "/" + key +
-                        ": still listed after abort");
-      }
+      // Other replicas may be uploading right now: only uploads older than any upload could
+      // last are abandoned. An unreadable date is treated as young: kept for the next sweep.
+      const std::optional<TimestampMs> initiated =
+          ParseRfc3339(s3::XmlText(upload, "Initiated").value_or(""));
+      if (!initiated || *initiated > cutoff) continue;
       ASSIGN_OR_RETURN(s3::Response r,
                        client_.Send({.method = "DELETE",
                                      .path = s3::ObjectPath(bucket, key),
@@ -141,6 +145,14 @@ Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
         return s3::ErrorStatus(r, "AbortMultipartUpload " + bucket + "/" + key);
       }
     }
+    if (s3::XmlText(list.body, "IsTruncated").value_or("false") != "true") return OkStatus();
+    std::string next_key = s3::XmlText(list.body, "NextKeyMarker").value_or("");
+    std::string next_id = s3::XmlText(list.body, "NextUploadIdMarker").value_or("");
+    if (next_key.empty() || (next_key == key_marker && next_id == upload_id_marker)) {
+      return Internal("ListMultipartUploads " + bucket + ": truncated listing without progress");
+    }
+    key_marker = std::move(next_key);
+    upload_id_marker = std::move(next_id);
   }
 }
 

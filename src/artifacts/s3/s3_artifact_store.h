@@ -17,6 +17,9 @@ struct S3ArtifactStoreSettings {
   std::size_t part_bytes = 16 << 20;  // at least s3::kMinPartBytes
   std::size_t read_window_bytes = 4 << 20;
   std::vector<std::string> buckets;  // created at Open() if missing; swept by SweepTemporaries()
+  // Pending multipart uploads older than this are abandoned (their writer died); younger ones
+  // may belong to another replica's upload in progress.
+  std::chrono::hours abandoned_upload_age{24};
 };
 
 // Keeps object (bucket, key) as the S3 object s3://bucket/key, addressed path-style
@@ -31,9 +34,9 @@ class S3ArtifactStore : public ArtifactStore {
   // UNAVAILABLE if S3 cannot be reached or rejects the credentials.
   static StatusOr<std::unique_ptr<S3ArtifactStore>> Open(const S3ArtifactStoreSettings& settings);
 
-  // Aborts every pending multipart upload in the configured buckets: those of writers that died
-  // without publishing. Like the filesystem's sweep, uploads in progress lose their data, so
-  // call it only when none are (at start-up). UNAVAILABLE or INTERNAL if S3 fails.
+  // Aborts the pending multipart uploads of the configured buckets older than
+  // abandoned_upload_age: those of writers that died without publishing. Younger ones are left
+  // alone, as replicas sharing the buckets may be uploading. UNAVAILABLE or INTERNAL if S3 fails.
   Status SweepTemporaries() override;
 
   // OK if every configured bucket answers HEAD; UNAVAILABLE otherwise.

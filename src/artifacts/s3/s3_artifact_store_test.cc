@@ -133,7 +133,9 @@ class S3Harness : public ArtifactStoreHarness {
             .credentials = kCredentials,
             .part_bytes = s3::kMinPartBytes,
             .read_window_bytes = read_window_bytes,
-            .buckets = {bucket_}};
+            .buckets = {bucket_},
+            // Every pending upload of a test's own bucket is abandoned when a test sweeps.
+            .abandoned_upload_age = std::chrono::hours(0)};
   }
 
   std::vector<std::string> ObjectKeys() {
@@ -315,6 +317,24 @@ TEST_F(S3ArtifactStoreTest, SweepAbortsUploadsOfACrashedProcess) {
   EXPECT_THAT(harness_->ObjectKeys(), ElementsAre("kept"));
   EXPECT_FALSE((*crashed)->Finish().ok() && (*crashed)->Publish().ok());
   EXPECT_EQ(store().Stat(bucket(), "crashed").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(S3ArtifactStoreTest, SweepKeepsUploadsAnotherReplicaMayStillBeWriting) {
+  SkipIfUploadsAreInvisible(*harness_);
+  if (IsSkipped()) return;
+  auto in_flight = store().BeginWrite(bucket(), "in-flight", std::int64_t{1} << 40);
+  ASSERT_TRUE(in_flight.ok());
+  const std::string bytes = RandomBytes(s3::kMinPartBytes + 1, 12);
+  ASSERT_TRUE((*in_flight)->Write(bytes).ok());
+  S3ArtifactStoreSettings replica = harness_->Settings();
+  replica.abandoned_upload_age = std::chrono::hours(24);
+  auto starting = S3ArtifactStore::Open(replica);
+  ASSERT_TRUE(starting.ok());
+  ASSERT_TRUE((*starting)->SweepTemporaries().ok());
+  EXPECT_THAT(harness_->PendingUploadKeys(), ElementsAre("in-flight"));
+  ASSERT_TRUE((*in_flight)->Finish().ok());
+  ASSERT_TRUE((*in_flight)->Publish().ok());
+  EXPECT_EQ(store().Stat(bucket(), "in-flight")->size_bytes, static_cast<std::int64_t>(bytes.size()));
 }
 
 TEST_F(S3ArtifactStoreTest, UnreachableServerIsUnavailable) {
