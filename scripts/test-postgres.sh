@@ -5,6 +5,10 @@
 #                                        and prints its admin URL
 #   scripts/test-postgres.sh url DIR     prints the admin URL of the cluster in DIR
 #   scripts/test-postgres.sh stop DIR    stops the cluster and removes DIR; idempotent
+#   scripts/test-postgres.sh halt DIR    stops the server, dropping every connection, keeping DIR
+#                                        (a clean stop: with synchronous_commit off, a crash would
+#                                        also lose the last commits)
+#   scripts/test-postgres.sh resume DIR  starts a halted cluster again on its port
 # Runs the server as the `postgres` OS user when started as root (initdb refuses root).
 set -euo pipefail
 
@@ -28,6 +32,13 @@ url() {
   echo "postgresql://mlops:$(cat "$dir/password")@127.0.0.1:$(cat "$dir/port")/postgres"
 }
 
+run_server() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
+    -o "-p $(cat "$dir/port") -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=off \
+        -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start > /dev/null
+}
+
 start() {
   mkdir "$dir"
   mkdir "$dir/socket"
@@ -39,10 +50,7 @@ start() {
   # Another process may take the port between the probe and the server's bind: retry a few times.
   for _ in 1 2 3 4 5; do
     free_port > "$dir/port"
-    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-      -o "-p $(cat "$dir/port") -k $dir/socket -c listen_addresses=127.0.0.1 -c fsync=off \
-          -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start > /dev/null; then
+    if run_server; then
       url
       return 0
     fi
@@ -59,9 +67,19 @@ stop() {
   rm -rf "$dir"
 }
 
+halt() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop > /dev/null
+}
+
+resume() {
+  run_server || { cat "$dir/server.log" >&2; return 1; }
+}
+
 case "$command" in
   start) start ;;
   url) url ;;
   stop) stop ;;
+  halt) halt ;;
+  resume) resume ;;
   *) echo "test-postgres.sh: unknown command '$command'" >&2; exit 2 ;;
 esac

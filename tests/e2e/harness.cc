@@ -416,6 +416,10 @@ bool RawConnection::WaitClosed(std::chrono::milliseconds timeout) {
 
 void ServerTest::SetUp() {
   options_.data_dir = dir_.path();
+  stores_ = TestStores::Create(dir_.path());
+  ASSERT_NE(stores_, nullptr);
+  // A test's own settings win over the stores' defaults.
+  options_.env.merge(stores_->ServerEnv());
   server_ = ServerProcess::Start(options_);
   ASSERT_NE(server_, nullptr);
   admin_ = std::make_unique<HttpClient>(server_->base_url(), kAdminKey);

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "backends.h"
+
 namespace mlops::e2e {
 
 inline constexpr char kAdminKey[] = "test-admin-key-0123456789abcdef";
@@ -174,21 +176,20 @@ class RawConnection {
   std::string received_;
 };
 
-// A fresh server with an empty data directory for each test, and an admin client for it.
+// A fresh server on empty stores (see TestStores) for each test, and an admin client for it.
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override;
   // Stops the server (SIGTERM) and starts a new one on the same data directory.
   void Restart();
   std::string Api(const std::string& path) const { return std::string(kApi) + path; }
-  // Where the server keeps artifacts (its temporary files in ".tmp" below it).
-  std::string ArtifactsDir() const { return dir_.path() + "/artifacts"; }
   // Runs `request` `n` times at once, each on its own thread and client (given its index), and
   // returns the statuses in index order.
   std::vector<long> StatusesInParallel(
       int n, const std::function<HttpResult(const HttpClient&, int)>& request) const;
 
   TempDir dir_;
+  std::unique_ptr<TestStores> stores_;
   ServerProcess::Options options_;
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<HttpClient> admin_;

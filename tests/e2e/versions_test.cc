@@ -1,7 +1,5 @@
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,20 +14,16 @@ namespace fs = std::filesystem;
 
 constexpr char kUnknownId[] = "1b4e28ba-2fa1-4d2e-883f-0016d3cca427";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 class VersionsTest : public ModelServerTest {
  protected:
   HttpResult PostRaw(const std::string& body, const std::string& content_type) const {
     return admin_->Send("POST", VersionsPath(), body, {content_type});
   }
-  // The artifact files the server holds, relative to its artifact directory (temporaries too).
-  std::vector<std::string> ArtifactFiles() const { return FilesUnder(ArtifactsDir()); }
+  // The artifacts the server holds (temporaries too, where the store shows them).
+  std::vector<std::string> ArtifactFiles() const { return stores_->StoredArtifacts(); }
+  std::string ArtifactPathOf(const std::string& version, const std::string& file) const {
+    return stores_->model_bucket() + "/models/" + model_id_ + "/" + version + "/" + file;
+  }
   std::string ListedCount() const { return admin_->Get(VersionsPath()).header("x-total-count"); }
   // A request the server must refuse with `status` and a detail, keeping nothing.
   void ExpectRefusedLeavingNothing(const HttpResult& r, long status) const {
@@ -56,14 +50,14 @@ TEST_F(VersionsTest, UploadReturnsTheVersionAndStoresTheBytes) {
   EXPECT_EQ(v["parameters"], json({{"steps", 30}}));
   EXPECT_EQ(v["metrics"], json({{"fid", 12.3}}));
   EXPECT_EQ(v["status"], "PENDING_VALIDATION");
-  EXPECT_EQ(v["artifact_path"], "mlops-models/models/" + model_id_ + "/1.0.0/model.onnx");
+  EXPECT_EQ(v["artifact_path"], ArtifactPathOf("1.0.0", "model.onnx"));
   EXPECT_EQ(v["artifact_size_bytes"], 3);
   EXPECT_EQ(v["artifact_sha256"],
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Hex("abc"), v["artifact_sha256"]);
   EXPECT_TRUE(v.contains("created_by_user_id")) << r.body;
   EXPECT_EQ(v["created_at"], v["updated_at"]);
-  EXPECT_EQ(ReadFile(ArtifactsDir() + "/" + v["artifact_path"].get<std::string>()), "abc");
+  EXPECT_EQ(stores_->ReadArtifact(v["artifact_path"]), "abc");
   EXPECT_EQ(ArtifactFiles(), std::vector<std::string>{v["artifact_path"].get<std::string>()});
 
   HttpResult got = admin_->Get(Api("/models/versions/" + v["id"].get<std::string>()));
@@ -76,7 +70,7 @@ TEST_F(VersionsTest, LargerArtifactHasItsSizeAndDigest) {
   const json v = UploadVersion(*admin_, model_id_, "2", bytes);
   EXPECT_EQ(v["artifact_size_bytes"], bytes.size());
   EXPECT_EQ(v["artifact_sha256"], Sha256Hex(bytes));
-  EXPECT_EQ(ReadFile(ArtifactsDir() + "/" + v["artifact_path"].get<std::string>()), bytes);
+  EXPECT_EQ(Sha256Hex(stores_->ReadArtifact(v["artifact_path"])), Sha256Hex(bytes));
 }
 
 class StagingUploadTest : public VersionsTest {
@@ -113,7 +107,7 @@ TEST_F(VersionsTest, TraversalFileNamesAreReducedToASafeBaseName) {
       continue;
     }
     ASSERT_EQ(r.status, 201) << raw << ": " << r.body;
-    const std::string path = "mlops-models/models/" + model_id_ + "/" + version + "/" + safe;
+    const std::string path = ArtifactPathOf(version, safe);
     EXPECT_EQ(r.json()["artifact_path"], path) << raw;
     expected.push_back(path);
   }
@@ -122,7 +116,7 @@ TEST_F(VersionsTest, TraversalFileNamesAreReducedToASafeBaseName) {
   EXPECT_FALSE(fs::exists(escape_path)) << escape_path;
   // Everything the server wrote is in its data dir: the database, the artifacts, its logs.
   for (const std::string& file : FilesUnder(dir_.path())) {
-    EXPECT_TRUE(file.rfind("artifacts/mlops-models/models/" + model_id_ + "/", 0) == 0 ||
+    EXPECT_TRUE(file.rfind("artifacts/" + stores_->model_bucket() + "/models/" + model_id_ + "/", 0) == 0 ||
                 file.rfind("mlops.db", 0) == 0 || file == "port" || file == "stdout.log" ||
                 file == "stderr.log")
         << file;
@@ -138,7 +132,7 @@ TEST_F(VersionsTest, DuplicateVersionIs409AndKeepsTheFirstArtifact) {
   r = admin_->UploadVersion(model_id_, VersionDetails("1.0"), "model.onnx", "second");
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(ArtifactFiles(), files);
-  EXPECT_EQ(ReadFile(ArtifactsDir() + "/" + first["artifact_path"].get<std::string>()),
+  EXPECT_EQ(stores_->ReadArtifact(first["artifact_path"]),
             "first bytes");
   EXPECT_EQ(ListedCount(), "1");
 }
@@ -154,7 +148,7 @@ TEST_F(VersionsTest, ConcurrentUploadsOfOneVersionYieldOneVersion) {
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kThreads - 1);
   EXPECT_EQ(ListedCount(), "1");
   EXPECT_EQ(ArtifactFiles(),
-            std::vector<std::string>{"mlops-models/models/" + model_id_ + "/race/model.onnx"});
+            std::vector<std::string>{ArtifactPathOf("race", "model.onnx")});
 }
 
 TEST_F(VersionsTest, WrongContentTypeIs415) {
@@ -182,7 +176,7 @@ TEST_F(VersionsTest, TruncatedBodyIs400AndKeepsNothing) {
   ExpectRefusedLeavingNothing(PostRaw(body, kMultipartType), 400);
   // Cut in the middle of the file data, too.
   ExpectRefusedLeavingNothing(PostRaw(body.substr(0, body.size() / 2), kMultipartType), 400);
-  EXPECT_TRUE(fs::is_empty(ArtifactsDir() + "/.tmp"));
+  EXPECT_EQ(stores_->Temporaries(), std::vector<std::string>{});
 }
 
 TEST_F(VersionsTest, MissingOrMisplacedPartsAre422) {
@@ -253,7 +247,7 @@ TEST_F(SmallArtifactLimitTest, OversizedArtifactIs413AndKeepsNothing) {
   ExpectRefusedLeavingNothing(
       admin_->UploadVersion(model_id_, VersionDetails("big"), "m.onnx", PseudoRandomBytes(4096, 9)),
       413);
-  EXPECT_TRUE(fs::is_empty(ArtifactsDir() + "/.tmp"));
+  EXPECT_EQ(stores_->Temporaries(), std::vector<std::string>{});
   // The limit itself is allowed.
   const json v = UploadVersion(*admin_, model_id_, "fits", PseudoRandomBytes(1024, 9));
   EXPECT_EQ(v["artifact_size_bytes"], 1024);
