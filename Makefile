@@ -4,7 +4,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build run test fuzz bench clean
+.PHONY: deps build run run-scaled test fuzz bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,6 +17,10 @@ build: deps $(BUILD_DIR)/build.ninja
 
 run: build
 	$(BUILD_DIR)/mlops serve
+
+# PostgreSQL + S3 + the service, all throwaway (scripts/run-scaled.sh; REPLICAS=2 for two).
+run-scaled: build
+	scripts/run-scaled.sh $(BUILD_DIR)
 
 test: build
 	scripts/run-tests.sh $(BUILD_DIR)

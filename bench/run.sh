@@ -5,7 +5,9 @@
 #   3. a 1 GiB multipart upload (curl) against `dd conv=fsync` of the same bytes, alternating, and
 #      the server's peak RSS over the uploads (a fresh server, so VmHWM is the uploads').
 # Usage: bench/run.sh [build-dir]. Env: DURATION (default 10s), UPLOAD_MIB (default 1024),
-# ROUNDS (default 3), LOG_LEVEL (default info: one access-log line per request, as in production).
+# ROUNDS (default 3), LOG_LEVEL (default info: one access-log line per request, as in production),
+# BACKENDS (default embedded: SQLite + filesystem; postgres_s3: a throwaway PostgreSQL 15 cluster
+# and s3rver, started by the test scripts, with a fresh database and buckets per server).
 set -euo pipefail
 build_dir=${1:-build}
 binary=$(realpath "$build_dir/mlops")
@@ -14,18 +16,40 @@ upload_mib=${UPLOAD_MIB:-1024}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /var/tmp/mlops-bench-XXXXXX)
 key=bench-admin-key-0123456789
+backends=${BACKENDS:-embedded}
+scripts=$here/../scripts
 pid=
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  if [ "$backends" = postgres_s3 ]; then
+    "$scripts/test-s3.sh" stop
+    "$scripts/test-postgres.sh" stop "$work/postgres"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# Variables pointing a server named $1 at its own stores (none on the embedded defaults).
+backend_env=()
+if [ "$backends" = postgres_s3 ]; then
+  export MLOPS_S3_STATE_DIR=$work/s3
+  postgres_url=$("$scripts/test-postgres.sh" start "$work/postgres")
+  s3_endpoint=$("$scripts/test-s3.sh" start)
+fi
+use_backends() {
+  [ "$backends" = postgres_s3 ] || return 0
+  psql -q "$postgres_url" -c "CREATE DATABASE bench_$1"
+  backend_env=(DATABASE_URL="${postgres_url%/postgres}/bench_$1" MINIO_ENDPOINT="$s3_endpoint"
+    MINIO_ACCESS_KEY=S3RVER MINIO_SECRET_KEY=S3RVER MINIO_MODEL_BUCKET_NAME="bench-$1-models"
+    MINIO_VALIDATION_REPORTS_BUCKET_NAME="bench-$1-reports")
+}
 
 start_server() {
   local data=$1
   mkdir -p "$data"
   rm -f "$data/port"
-  MLOPS_DATA_DIR=$data MLOPS_ADMIN_API_KEY=$key LOG_LEVEL=${LOG_LEVEL:-info} \
+  use_backends "$(basename "$data")"
+  env "${backend_env[@]}" MLOPS_DATA_DIR="$data" MLOPS_ADMIN_API_KEY=$key LOG_LEVEL=${LOG_LEVEL:-info} \
     "$binary" serve --port 0 --port-file "$data/port" >"$data/stdout.log" 2>"$data/stderr.log" &
   pid=$!
   for _ in $(seq 200); do [ -s "$data/port" ] && break; sleep 0.05; done
@@ -35,7 +59,7 @@ start_server() {
 stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 json_id() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p'; }
 
-echo "machine: $(nproc) cores, $(uname -r); server threads: one per core; log level ${LOG_LEVEL:-info}"
+echo "machine: $(nproc) cores, $(uname -r); server threads: one per core; log level ${LOG_LEVEL:-info}; backends $backends"
 start_server "$work/crud"
 model=$(curl -sf -X POST "$api/models" -H "X-API-Key: $key" -H 'Content-Type: application/json' \
   -d '{"name":"bench-model","task_type":"text_to_image"}' | json_id)
@@ -73,6 +97,7 @@ for round in $(seq "${ROUNDS:-3}"); do
     -F "version_details={\"version_string\":\"$round\",\"model_format\":\"OTHER\",\"interface_type\":\"CUSTOM_FASTAPI\"}" \
     -F "file=@$work/big.bin")
   read -r code seconds <<<"$upload"
+  # Keep the disk from filling over the rounds (S3's objects are removed with its state).
   rm -rf "$work/upload/artifacts/mlops-models/models"
   ratio=$(awk -v b="$bytes" -v s="$seconds" -v d0="$dd_start" -v d1="$dd_end" 'BEGIN {
     dd = b / (d1 - d0) / 1e6; up = b / s / 1e6;

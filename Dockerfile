@@ -1,0 +1,32 @@
+# Multi-stage image of the mlops service. No Docker engine runs on our build machines, so this
+# file is kept correct by reading (README, "Container image"); the stages mirror `make build`.
+
+# --- build: the project's own dependency script, then a Release build without tests ---
+FROM debian:12 AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/
+RUN apt-get update -qq && scripts/install-deps.sh
+COPY . .
+RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DMLOPS_BUILD_TESTS=OFF -DMLOPS_BUILD_BENCH=OFF \
+ && cmake --build build --target mlops \
+ && strip build/mlops
+
+# --- runtime: the binary, its shared libraries and nothing else, as an unprivileged user ---
+FROM debian:12-slim
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      ca-certificates curl libboost-system1.74.0 libsqlite3-0 libssl3 libcurl4 libspdlog1.10 libfmt9 \
+      libpq5 \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home-dir /var/lib/mlops --create-home mlops
+COPY --from=build /src/build/mlops /usr/local/bin/mlops
+COPY entrypoint.sh /usr/local/bin/entrypoint.sh
+USER mlops
+WORKDIR /var/lib/mlops
+# Embedded defaults keep their data here; production sets DATABASE_URL and MINIO_ENDPOINT.
+ENV MLOPS_DATA_DIR=/var/lib/mlops/data SERVICE_HOST=0.0.0.0 SERVICE_PORT=8000
+VOLUME ["/var/lib/mlops/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s CMD ["curl", "-fsS", "http://127.0.0.1:8000/health/ready"]
+ENTRYPOINT ["/usr/local/bin/entrypoint.sh"]
