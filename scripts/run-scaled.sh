@@ -11,6 +11,8 @@ scripts=$(cd "$(dirname "$0")" && pwd)
 replicas=${REPLICAS:-1}
 port=${SERVICE_PORT:-8000}
 state=$(mktemp -d "${TMPDIR:-/tmp}/mlops-scaled.XXXXXX")
+# The cluster runs as the postgres user when started as root: it must be able to enter.
+chmod 755 "$state"
 export MLOPS_S3_STATE_DIR="$state/s3"
 
 pids=()

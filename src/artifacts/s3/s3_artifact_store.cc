@@ -44,9 +44,14 @@ Status S3ArtifactStore::EnsureBucket(const std::string& bucket) {
            "</LocationConstraint></CreateBucketConfiguration>";
   }
   ASSIGN_OR_RETURN(s3::Response r, client_.Send({.method = "PUT", .path = path, .body = body}));
-  // Another replica may have created it since our HEAD.
-  const std::string code = s3::XmlText(r.body, "Code").value_or("");
-  if (s3::Succeeded(r) || code == "BucketAlreadyOwnedByYou") return OkStatus();
+  if (s3::Succeeded(r)) return OkStatus();
+  // Another replica may have created it since our HEAD: S3 says BucketAlreadyOwnedByYou, some
+  // servers (s3rver) BucketAlreadyExists. Either way it is ours if we can now reach it; a
+  // bucket owned by someone else still fails the HEAD.
+  if (r.status == 409) {
+    ASSIGN_OR_RETURN(s3::Response again, client_.Send({.method = "HEAD", .path = path}));
+    if (s3::Succeeded(again)) return OkStatus();
+  }
   return s3::ErrorStatus(r, "CreateBucket " + bucket);
 }
 
