@@ -91,7 +91,9 @@ inline ModelVersion NewVersion(const std::string& model_id, const std::string& v
                       .updated_at = created_at,
                       .created_by_user_id = "user-1",
                       .artifact_size_bytes = 1234,
-                      .artifact_sha256 = std::string(64, 'a')};
+                      .artifact_sha256 = std::string(64, 'a'),
+                      .io_signature = std::nullopt,
+                      .validation_decision = std::nullopt};
 }
 
 inline Feedback NewFeedback(const std::string& version_id, std::optional<int> rating,
