@@ -1,5 +1,6 @@
 # Writes a C++ source that holds each migration file as (version, name, sql), in file-name order.
-# Called with -DOUT=<file.cc> -DBACKEND=<name> -DFILES=<a.sql;b.sql;...>.
+# Called with -DOUT=<file.cc> -DBACKEND=<name> -DFILES=<a.sql,b.sql,...>.
+string(REPLACE "," ";" FILES "${FILES}")
 set(body "")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME)

@@ -1,5 +1,8 @@
 #include "cli/serve_command.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -9,7 +12,10 @@
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
 #include "http/server.h"
+#include "services/validation_job_runner.h"
+#include "services/validation_worker_pool.h"
 #include "store/metadata_store_factory.h"
+#include "validation/scanner_registry.h"
 
 namespace mlops::cli {
 namespace {
@@ -34,6 +40,27 @@ StatusOr<std::unique_ptr<MetadataStore>> OpenMigratedStore(const Config& config)
   return store;
 }
 
+ValidationSettings ValidationSettingsFrom(const Config& config) {
+  ValidationSettings settings;
+  settings.reports_bucket = config.reports_bucket;
+  settings.default_pipeline = config.default_validation_pipeline;
+  settings.policy.allow_warning = config.validation_allow_warning;
+  settings.policy.required_scans = config.validation_required_scans;
+  settings.trigger_on_upload = config.validation_trigger_on_upload;
+  settings.workers = config.validation_workers;
+  settings.lease = std::chrono::seconds(config.validation_lease_seconds);
+  settings.max_attempts = config.validation_max_attempts;
+  settings.test_only_scan_delay = std::chrono::milliseconds(config.test_only_scan_delay_ms);
+  return settings;
+}
+
+// The scanners built into this binary, one AddScanner() line each; a scan type without one is
+// SKIPPED ("no scanner for this type is built in").
+validation::ScannerRegistry BuildScanners(const Config& config) {
+  validation::ScannerRegistry scanners;
+  return scanners;
+}
+
 }  // namespace
 
 int Migrate(const Config& config) {
@@ -54,9 +81,12 @@ int Serve(const Config& config, const ServeFlags& flags) {
   }
 
   RegistryService registry(**store);
+  const validation::ScannerRegistry scanners = BuildScanners(config);
+  ValidationService validation(**store, **artifacts, ValidationSettingsFrom(config));
   UploadService uploads(**store, **artifacts,
                         {config.model_bucket, config.max_artifact_bytes,
-                         config.default_status_on_upload});
+                         config.default_status_on_upload},
+                        &validation);
   FeedbackService feedback(**store);
   ApiKeyService keys(**store, config.admin_api_key);
   http::Metrics metrics;
@@ -72,7 +102,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
               << std::endl;
   }
 
-  http::ApiContext ctx{config, **store, **artifacts, registry, uploads, feedback, keys, metrics};
+  http::ApiContext ctx{config,  **store, **artifacts, registry, uploads,
+                       validation, feedback, keys,       metrics};
   const http::Router router = http::BuildRouter(ctx);
   http::ServerOptions options;
   options.host = flags.host.value_or(config.service_host);
@@ -94,7 +125,20 @@ int Serve(const Config& config, const ServeFlags& flags) {
   Log(LogLevel::kInfo, "listening",
       {{"host", options.host}, {"port", server.port()}, {"data_dir", config.data_dir}});
   std::cout << "mlops: serving on http://" << options.host << ":" << server.port() << std::endl;
+
+  ValidationJobRunner runner(**store, **artifacts, scanners, validation.settings());
+  ValidationWorkerPool workers(runner, validation.settings().workers,
+                               validation.settings().poll_interval, validation.settings().lease);
+  validation.SetQueuedListener([&workers] { workers.Wake(); });
+  workers.Start();
   server.Run();
+  validation.SetQueuedListener(nullptr);
+  if (!workers.Stop(std::chrono::seconds(config.shutdown_grace_seconds))) {
+    // Scans still running hold references to everything above; their jobs were released.
+    Log(LogLevel::kInfo, "stopped, leaving unfinished validation scans behind");
+    std::fflush(nullptr);
+    std::_Exit(0);
+  }
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

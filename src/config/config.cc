@@ -1,7 +1,10 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -58,7 +61,62 @@ Status ReadBool(const std::map<std::string, std::string>& env, const std::string
   return OkStatus();
 }
 
+std::string ScanTypeNames() {
+  std::string names;
+  for (ScanType type : AllValues<ScanType>()) {
+    if (!names.empty()) names += ", ";
+    names += ToString(type);
+  }
+  return names;
+}
+
+Status ReadScanTypes(const std::map<std::string, std::string>& env, const std::string& name,
+                     bool none_allowed, std::vector<ScanType>& out) {
+  auto it = env.find(name);
+  if (it == env.end() || it->second.empty()) return OkStatus();
+  if (none_allowed && Trim(it->second) == "none") {
+    out.clear();
+    return OkStatus();
+  }
+  ASSIGN_OR_RETURN(out, ParseScanTypes(name, it->second));
+  return OkStatus();
+}
+
 }  // namespace
+
+StatusOr<std::vector<ScanType>> ParseScanTypes(const std::string& setting,
+                                               const std::string& text) {
+  std::vector<std::string> names;
+  const std::string trimmed = Trim(text);
+  if (!trimmed.empty() && trimmed.front() == '{') {
+    const nlohmann::json doc = nlohmann::json::parse(trimmed, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object() || !doc.contains("scan_types") || !doc["scan_types"].is_array()) {
+      return InvalidArgument(setting + " must be {\"scan_types\": [...]} or a comma-separated list");
+    }
+    for (const nlohmann::json& item : doc["scan_types"]) {
+      if (!item.is_string()) return InvalidArgument(setting + ": scan_types must be strings");
+      names.push_back(item.get<std::string>());
+    }
+  } else {
+    std::size_t start = 0;
+    while (start <= trimmed.size()) {
+      const std::size_t comma = std::min(trimmed.find(',', start), trimmed.size());
+      names.push_back(Trim(trimmed.substr(start, comma - start)));
+      start = comma + 1;
+    }
+  }
+  std::vector<ScanType> types;
+  for (const std::string& name : names) {
+    const std::optional<ScanType> type = ParseEnum<ScanType>(name);
+    if (!type) {
+      return InvalidArgument(setting + ": unknown scan type '" + name + "' (known: " +
+                             ScanTypeNames() + ")");
+    }
+    if (std::find(types.begin(), types.end(), *type) == types.end()) types.push_back(*type);
+  }
+  if (types.empty()) return InvalidArgument(setting + " names no scan type");
+  return types;
+}
 
 std::string Config::EffectiveDatabaseUrl() const {
   if (!database_url.empty()) return database_url;
@@ -93,6 +151,25 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_SHUTDOWN_GRACE_SECONDS", "30", "on SIGTERM, how long in-flight requests may finish"},
       {"DEFAULT_MODEL_STATUS_ON_UPLOAD", "PENDING_VALIDATION",
        "status of a new version: STAGING or PENDING_VALIDATION"},
+      {"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "true",
+       "queue the default validation pipeline for every version uploaded in PENDING_VALIDATION, "
+       "in the upload's transaction"},
+      {"DEFAULT_VALIDATION_PIPELINE_CONFIG",
+       "security_artifact,functional_io,performance_benchmark,content_safety,security_container",
+       "scans of the upload trigger and of a trigger naming none: a comma-separated list or "
+       "{\"scan_types\": [...]}"},
+      {"MLOPS_VALIDATION_WORKERS", "2", "threads running validation jobs (0: run none here)"},
+      {"MLOPS_VALIDATION_LEASE_SECONDS", "30",
+       "a running job's lease, renewed every third of it; a crashed worker's jobs run again "
+       "once it expires"},
+      {"MLOPS_VALIDATION_MAX_ATTEMPTS", "3",
+       "a job interrupted this many times (its worker died each time) is FAILED, not retried"},
+      {"MLOPS_VALIDATION_ALLOW_WARNING", "true", "a WARNING result counts as passed"},
+      {"MLOPS_VALIDATION_REQUIRED_SCANS", "security_artifact,functional_io",
+       "scans that must pass for VALIDATED (SKIPPED or missing fails the run); 'none' for none"},
+      {"MLOPS_TEST_ONLY_SCAN_DELAY_MS", "0",
+       "TESTING ONLY: each validation job waits this long under its lease before scanning, so "
+       "tests can interrupt a run; never set it in production"},
   };
   return kDocs;
 }
@@ -141,6 +218,20 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
     }
     c.default_status_on_upload = *status;
   }
+  RETURN_IF_ERROR(ReadScanTypes(env, "DEFAULT_VALIDATION_PIPELINE_CONFIG", false,
+                                c.default_validation_pipeline));
+  RETURN_IF_ERROR(ReadBool(env, "ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER",
+                           c.validation_trigger_on_upload));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_VALIDATION_WORKERS", 0, 64, c.validation_workers));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_VALIDATION_LEASE_SECONDS", 1, 3600, c.validation_lease_seconds));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_VALIDATION_MAX_ATTEMPTS", 1, 100, c.validation_max_attempts));
+  RETURN_IF_ERROR(ReadBool(env, "MLOPS_VALIDATION_ALLOW_WARNING", c.validation_allow_warning));
+  RETURN_IF_ERROR(ReadScanTypes(env, "MLOPS_VALIDATION_REQUIRED_SCANS", true,
+                                c.validation_required_scans));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_TEST_ONLY_SCAN_DELAY_MS", 0, 3'600'000, c.test_only_scan_delay_ms));
   const std::string& db = c.database_url;
   if (!db.empty() && db.rfind("sqlite:", 0) != 0 && db.rfind("postgresql://", 0) != 0 &&
       db.rfind("postgres://", 0) != 0) {

@@ -39,6 +39,19 @@ struct Config {
 
   ModelVersionStatus default_status_on_upload = ModelVersionStatus::kPendingValidation;
 
+  // The validation pipeline (services/validation_settings.h says what each one does).
+  std::vector<ScanType> default_validation_pipeline = {
+      ScanType::kSecurityArtifact, ScanType::kFunctionalIo, ScanType::kPerformanceBenchmark,
+      ScanType::kContentSafety, ScanType::kSecurityContainer};
+  bool validation_trigger_on_upload = true;
+  int validation_workers = 2;
+  int validation_lease_seconds = 30;
+  int validation_max_attempts = 3;
+  bool validation_allow_warning = true;
+  std::vector<ScanType> validation_required_scans = {ScanType::kSecurityArtifact,
+                                                     ScanType::kFunctionalIo};
+  int test_only_scan_delay_ms = 0;  // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
+
   // The database URL in force: DATABASE_URL if set, else the SQLite file under data_dir.
   std::string EffectiveDatabaseUrl() const;
 };
@@ -50,6 +63,10 @@ struct SettingDoc {
   std::string description;
 };
 const std::vector<SettingDoc>& SettingDocs();
+
+// Parses a list of scan types: a JSON object {"scan_types": [...]} or a comma-separated list.
+// INVALID_ARGUMENT naming `setting` for an unknown type or a malformed value.
+StatusOr<std::vector<ScanType>> ParseScanTypes(const std::string& setting, const std::string& text);
 
 // Reads the configuration from `env` (variables win over the .env file's). INVALID_ARGUMENT
 // naming the variable for a malformed value.

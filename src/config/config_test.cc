@@ -25,13 +25,52 @@ TEST(ConfigTest, ReadsTheSeedsNamesAndAliases) {
   EXPECT_EQ(c->default_status_on_upload, ModelVersionStatus::kStaging);
 }
 
+TEST(ConfigTest, ValidationDefaults) {
+  auto c = LoadConfig({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->validation_trigger_on_upload);
+  EXPECT_EQ(c->validation_workers, 2);
+  EXPECT_EQ(c->default_validation_pipeline.size(), 5u);
+  EXPECT_EQ(c->validation_required_scans,
+            (std::vector<ScanType>{ScanType::kSecurityArtifact, ScanType::kFunctionalIo}));
+  EXPECT_TRUE(c->validation_allow_warning);
+  EXPECT_EQ(c->test_only_scan_delay_ms, 0);
+}
+
+TEST(ConfigTest, ValidationPipelineAsJsonOrCommaList) {
+  auto json = LoadConfig({{"DEFAULT_VALIDATION_PIPELINE_CONFIG",
+                           R"({"scan_types": ["functional_io", "security_artifact"]})"},
+                          {"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "false"},
+                          {"MLOPS_VALIDATION_REQUIRED_SCANS", "none"},
+                          {"MLOPS_VALIDATION_ALLOW_WARNING", "false"}});
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->default_validation_pipeline,
+            (std::vector<ScanType>{ScanType::kFunctionalIo, ScanType::kSecurityArtifact}));
+  EXPECT_FALSE(json->validation_trigger_on_upload);
+  EXPECT_TRUE(json->validation_required_scans.empty());
+  EXPECT_FALSE(json->validation_allow_warning);
+
+  auto list = LoadConfig({{"DEFAULT_VALIDATION_PIPELINE_CONFIG",
+                           " content_safety , content_safety,security_container "}});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->default_validation_pipeline,
+            (std::vector<ScanType>{ScanType::kContentSafety, ScanType::kSecurityContainer}));
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheVariable) {
   for (auto env : std::vector<std::map<std::string, std::string>>{
            {{"SERVICE_PORT", "70000"}},
            {{"SERVICE_PORT", "80a"}},
            {{"MLOPS_ADMIN_API_KEY", "short"}},
            {{"DEFAULT_MODEL_STATUS_ON_UPLOAD", "PRODUCTION"}},
-           {{"DATABASE_URL", "mysql://x"}}}) {
+           {{"DATABASE_URL", "mysql://x"}},
+           {{"DEFAULT_VALIDATION_PIPELINE_CONFIG", "security_artifact,virus_scan"}},
+           {{"DEFAULT_VALIDATION_PIPELINE_CONFIG", R"({"scan_types": "functional_io"})"}},
+           {{"DEFAULT_VALIDATION_PIPELINE_CONFIG", R"({"scan_types": [})"}},
+           {{"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "maybe"}},
+           {{"MLOPS_VALIDATION_WORKERS", "-1"}},
+           {{"MLOPS_VALIDATION_LEASE_SECONDS", "0"}},
+           {{"MLOPS_VALIDATION_REQUIRED_SCANS", "functional_io,,"}}}) {
     auto c = LoadConfig(env);
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);

@@ -43,6 +43,41 @@ struct ModelVersion {
   std::optional<std::string> created_by_user_id;
   std::int64_t artifact_size_bytes = 0;
   std::string artifact_sha256;
+  // What the validation pipeline learnt: the input/output signature functional_io observed, and
+  // the decision of the last run that moved the status (a JSON object naming its result ids).
+  std::optional<JsonText> io_signature;
+  std::optional<JsonText> validation_decision;
+};
+
+// The seed's ValidationResult: one scan of one version, created PENDING by a trigger and
+// finished by the job that runs the scan.
+struct ValidationResult {
+  std::string id;
+  std::string model_version_id;
+  std::string trigger_id;  // the results of one trigger decide the version's status together
+  ScanType scan_type = ScanType::kSecurityArtifact;
+  ValidationStatus status = ValidationStatus::kPending;
+  std::optional<std::string> summary;
+  std::optional<JsonText> details;          // the scanner's short JSON summary, once finished
+  std::optional<std::string> details_path;  // <bucket>/<key> of the full JSON report
+  TimestampMs validated_at = 0;             // when the status last changed
+  std::optional<std::string> validated_by_user_id;
+  TimestampMs created_at = 0;
+};
+
+// The work behind one PENDING result, persisted so that it survives restarts. A worker holds a
+// RUNNING job under a lease (a token and an expiry it renews); only the lease holder may finish it.
+struct ValidationJob {
+  std::string result_id;  // one job per result, for its whole life
+  std::string trigger_id;
+  std::string model_version_id;
+  ScanType scan_type = ScanType::kSecurityArtifact;
+  ValidationJobState state = ValidationJobState::kQueued;
+  int attempts = 0;  // claims so far, the current one included
+  std::optional<std::string> lease_token;
+  std::optional<TimestampMs> lease_expires_at;
+  TimestampMs created_at = 0;
+  TimestampMs updated_at = 0;
 };
 
 // The seed's ModelFeedback.

@@ -60,6 +60,15 @@ struct Names<ScanType> {
 };
 
 template <>
+struct Names<ValidationJobState> {
+  static constexpr std::array<std::pair<ValidationJobState, std::string_view>, 3> kAll{{
+      {ValidationJobState::kQueued, "QUEUED"},
+      {ValidationJobState::kRunning, "RUNNING"},
+      {ValidationJobState::kDone, "DONE"},
+  }};
+};
+
+template <>
 struct Names<ModelFormat> {
   static constexpr std::array<std::pair<ModelFormat, std::string_view>, 5> kAll{{
       {ModelFormat::kOnnx, "ONNX"},
@@ -104,6 +113,7 @@ std::string_view ToString(ModelVersionStatus v) { return NameOf(v); }
 std::string_view ToString(DeploymentStatus v) { return NameOf(v); }
 std::string_view ToString(ValidationStatus v) { return NameOf(v); }
 std::string_view ToString(ScanType v) { return NameOf(v); }
+std::string_view ToString(ValidationJobState v) { return NameOf(v); }
 std::string_view ToString(ModelFormat v) { return NameOf(v); }
 std::string_view ToString(ServingInterface v) { return NameOf(v); }
 
@@ -128,6 +138,7 @@ MLOPS_INSTANTIATE_ENUM(ModelVersionStatus)
 MLOPS_INSTANTIATE_ENUM(DeploymentStatus)
 MLOPS_INSTANTIATE_ENUM(ValidationStatus)
 MLOPS_INSTANTIATE_ENUM(ScanType)
+MLOPS_INSTANTIATE_ENUM(ValidationJobState)
 MLOPS_INSTANTIATE_ENUM(ModelFormat)
 MLOPS_INSTANTIATE_ENUM(ServingInterface)
 

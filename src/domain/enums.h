@@ -39,6 +39,9 @@ enum class ScanType {
   kContentSafety,
 };
 
+// Where a validation job is: waiting for a worker, held by one under a lease, or finished.
+enum class ValidationJobState { kQueued, kRunning, kDone };
+
 enum class ModelFormat {
   kOnnx,
   kTensorflowSavedmodel,
@@ -59,6 +62,7 @@ std::string_view ToString(ModelVersionStatus v);
 std::string_view ToString(DeploymentStatus v);
 std::string_view ToString(ValidationStatus v);
 std::string_view ToString(ScanType v);
+std::string_view ToString(ValidationJobState v);
 std::string_view ToString(ModelFormat v);
 std::string_view ToString(ServingInterface v);
 

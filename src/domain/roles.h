@@ -11,8 +11,8 @@ enum class Role { kAdmin, kModelManager, kViewer, kFeedbackWriter };
 
 // What a route needs; each route declares exactly one.
 enum class Permission {
-  kReadRegistry,    // read models, versions, artifacts
-  kWriteRegistry,   // create and change models and versions
+  kReadRegistry,    // read models, versions, artifacts, validation results and reports
+  kWriteRegistry,   // create and change models and versions, trigger validation
   kReadFeedback,    // list feedback and its summary
   kWriteFeedback,   // submit feedback
   kManageKeys,      // create, list, delete API keys

@@ -110,6 +110,29 @@ StatusOr<NewFeedback> DecodeNewFeedback(std::string_view body) {
   });
 }
 
+StatusOr<std::optional<std::vector<ScanType>>> DecodeValidationTrigger(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return std::optional<std::vector<ScanType>>();
+  }
+  ASSIGN_OR_RETURN(nlohmann::json object, ParseJsonObject(body));
+  const auto field = object.find("scan_types");
+  if (field == object.end() || field->is_null()) return std::optional<std::vector<ScanType>>();
+  if (!field->is_array()) return InvalidArgument("scan_types must be an array of scan types");
+  std::vector<ScanType> types;
+  for (std::size_t i = 0; i < field->size(); ++i) {
+    const nlohmann::json& item = (*field)[i];
+    const std::string where = "scan_types[" + std::to_string(i) + "]";
+    if (!item.is_string()) return InvalidArgument(where + " must be a string");
+    const std::optional<ScanType> type = ParseEnum<ScanType>(item.get<std::string>());
+    if (!type) {
+      return InvalidArgument(where + " must be one of " + AllowedValues<ScanType>() + ", got '" +
+                             item.get<std::string>() + "'");
+    }
+    types.push_back(*type);
+  }
+  return std::optional<std::vector<ScanType>>(std::move(types));
+}
+
 StatusOr<NewApiKey> DecodeNewApiKey(std::string_view body) {
   return Decode<NewApiKey>(body, [](FieldReader& r) {
     NewApiKey k;
@@ -148,6 +171,10 @@ void WriteJson(JsonWriter& w, const ModelVersion& v) {
   w.Key("created_by_user_id").StringOrNull(v.created_by_user_id);
   w.Key("artifact_size_bytes").Int(v.artifact_size_bytes);
   w.Key("artifact_sha256").String(v.artifact_sha256);
+  w.Key("io_signature");
+  WriteEmbedded(w, v.io_signature);
+  w.Key("validation_decision");
+  WriteEmbedded(w, v.validation_decision);
   w.EndObject();
 }
 
@@ -189,6 +216,21 @@ void WriteJson(JsonWriter& w, const FeedbackSummary& s) {
   w.Key("rating_counts").BeginObject();
   for (int r = 1; r <= 5; ++r) w.Key(std::to_string(r)).Int(s.rating_counts[r - 1]);
   w.EndObject();
+  w.EndObject();
+}
+
+void WriteJson(JsonWriter& w, const ValidationResult& r) {
+  w.BeginObject();
+  w.Key("id").String(r.id).Key("model_version_id").String(r.model_version_id);
+  w.Key("scan_type").String(ToString(r.scan_type)).Key("status").String(ToString(r.status));
+  w.Key("summary").StringOrNull(r.summary);
+  w.Key("details");
+  WriteEmbedded(w, r.details);
+  w.Key("details_path").StringOrNull(r.details_path);
+  WriteTime(w, "validated_at", r.validated_at);
+  w.Key("validated_by_user_id").StringOrNull(r.validated_by_user_id);
+  WriteTime(w, "created_at", r.created_at);
+  w.Key("trigger_id").String(r.trigger_id);
   w.EndObject();
 }
 

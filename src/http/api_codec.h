@@ -10,6 +10,7 @@
 #include "services/feedback_service.h"
 #include "services/registry_service.h"
 #include "services/upload_service.h"
+#include "services/validation_service.h"
 #include "store/metadata_store.h"
 
 namespace mlops::http {
@@ -22,6 +23,9 @@ StatusOr<ModelPatch> DecodeModelPatch(std::string_view body);
 StatusOr<NewVersion> DecodeNewVersion(std::string_view body);
 StatusOr<ModelVersionStatus> DecodeStatusChange(std::string_view body);
 StatusOr<NewFeedback> DecodeNewFeedback(std::string_view body);
+// The optional body of a validation trigger: nullopt (the default pipeline) for an empty body or
+// one without scan_types; INVALID_ARGUMENT naming an unknown scan type.
+StatusOr<std::optional<std::vector<ScanType>>> DecodeValidationTrigger(std::string_view body);
 
 struct NewApiKey {
   std::string name;
@@ -36,6 +40,17 @@ void WriteJson(JsonWriter& w, const Feedback& f);
 void WriteJson(JsonWriter& w, const ApiKey& k);
 void WriteJson(JsonWriter& w, const IssuedKey& k);  // the key's fields plus its secret, once
 void WriteJson(JsonWriter& w, const FeedbackSummary& s);
+void WriteJson(JsonWriter& w, const ValidationResult& r);
+
+// A JSON array of `items`.
+template <typename T>
+std::string ToJsonArray(const std::vector<T>& items) {
+  JsonWriter w;
+  w.BeginArray();
+  for (const T& item : items) WriteJson(w, item);
+  w.EndArray();
+  return w.Take();
+}
 
 template <typename T>
 std::string ToJson(const T& value) {
@@ -47,11 +62,7 @@ std::string ToJson(const T& value) {
 // A JSON array of every item of a page.
 template <typename T>
 std::string ToJsonArray(const Page<T>& page) {
-  JsonWriter w;
-  w.BeginArray();
-  for (const T& item : page.items) WriteJson(w, item);
-  w.EndArray();
-  return w.Take();
+  return ToJsonArray(page.items);
 }
 
 }  // namespace mlops::http

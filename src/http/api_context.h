@@ -7,6 +7,7 @@
 #include "services/feedback_service.h"
 #include "services/registry_service.h"
 #include "services/upload_service.h"
+#include "services/validation_service.h"
 #include "store/metadata_store.h"
 
 namespace mlops::http {
@@ -18,6 +19,7 @@ struct ApiContext {
   ArtifactStore& artifacts;
   RegistryService& registry;
   UploadService& uploads;
+  ValidationService& validation;
   FeedbackService& feedback;
   ApiKeyService& keys;
   Metrics& metrics;

@@ -14,13 +14,14 @@ Status VersionTaken(const ModelVersion& v) {
 
 VersionUpload::VersionUpload(MetadataStore& store, ArtifactStore& artifacts,
                              std::unique_ptr<ArtifactWriter> writer, ModelVersion pending,
-                             std::string bucket, std::string key)
+                             std::string bucket, std::string key, ValidationService* validation)
     : store_(store),
       artifacts_(artifacts),
       writer_(std::move(writer)),
       pending_(std::move(pending)),
       bucket_(std::move(bucket)),
-      key_(std::move(key)) {}
+      key_(std::move(key)),
+      validation_(validation) {}
 
 Status VersionUpload::Write(std::string_view chunk) { return writer_->Write(chunk); }
 
@@ -40,6 +41,7 @@ StatusOr<ModelVersion> VersionUpload::Commit() {
     ASSIGN_OR_RETURN(auto existing, tx.FindVersion(pending_.model_id, pending_.version_string));
     if (existing) return VersionTaken(*existing);
     RETURN_IF_ERROR(tx.InsertVersion(pending_));
+    if (validation_ != nullptr) RETURN_IF_ERROR(validation_->QueueOnUpload(tx, pending_));
     RETURN_IF_ERROR(writer_->Publish());
     published = true;
     return OkStatus();
@@ -48,6 +50,7 @@ StatusOr<ModelVersion> VersionUpload::Commit() {
     if (published) (void)artifacts_.Delete(bucket_, key_);
     return s;
   }
+  if (validation_ != nullptr) validation_->NotifyQueued();
   return pending_;
 }
 
@@ -86,7 +89,7 @@ StatusOr<std::unique_ptr<VersionUpload>> UploadService::Begin(
   ASSIGN_OR_RETURN(auto writer,
                    artifacts_.BeginWrite(settings_.bucket, key, settings_.max_artifact_bytes));
   return std::make_unique<VersionUpload>(store_, artifacts_, std::move(writer), std::move(pending),
-                                         settings_.bucket, key);
+                                         settings_.bucket, key, validation_);
 }
 
 }  // namespace mlops

@@ -9,6 +9,7 @@
 #include "artifacts/artifact_store.h"
 #include "common/status.h"
 #include "domain/entities.h"
+#include "services/validation_service.h"
 #include "store/metadata_store.h"
 
 namespace mlops {
@@ -35,13 +36,15 @@ struct UploadSettings {
 class VersionUpload {
  public:
   VersionUpload(MetadataStore& store, ArtifactStore& artifacts, std::unique_ptr<ArtifactWriter> writer,
-                ModelVersion pending, std::string bucket, std::string key);
+                ModelVersion pending, std::string bucket, std::string key,
+                ValidationService* validation);
 
   // TOO_LARGE past the artifact limit; UNAVAILABLE if the artifact store fails.
   Status Write(std::string_view chunk);
 
   // NOT_FOUND if the model was deleted meanwhile; CONFLICT if the version string was taken
-  // meanwhile (nothing is kept); INVALID_ARGUMENT for an empty artifact.
+  // meanwhile (nothing is kept); INVALID_ARGUMENT for an empty artifact. The upload's validation
+  // run, if any, is queued in the same transaction as the version.
   StatusOr<ModelVersion> Commit();
 
  private:
@@ -51,13 +54,20 @@ class VersionUpload {
   ModelVersion pending_;
   std::string bucket_;
   std::string key_;
+  ValidationService* validation_;
 };
 
-// Registers new versions with their artifacts (seed 3.3.2). Thread-safe.
+// Registers new versions with their artifacts (seed 3.3.2). With a ValidationService, a new
+// version is queued for validation as that service's settings say (the trigger on upload).
+// Thread-safe.
 class UploadService {
  public:
-  UploadService(MetadataStore& store, ArtifactStore& artifacts, UploadSettings settings)
-      : store_(store), artifacts_(artifacts), settings_(std::move(settings)) {}
+  UploadService(MetadataStore& store, ArtifactStore& artifacts, UploadSettings settings,
+                ValidationService* validation = nullptr)
+      : store_(store),
+        artifacts_(artifacts),
+        settings_(std::move(settings)),
+        validation_(validation) {}
 
   // Checks the request before any byte is stored: INVALID_ARGUMENT for a bad version string or
   // description, or a file name with nothing usable in it; NOT_FOUND if the model does not exist;
@@ -72,6 +82,7 @@ class UploadService {
   MetadataStore& store_;
   ArtifactStore& artifacts_;
   UploadSettings settings_;
+  ValidationService* validation_;
 };
 
 }  // namespace mlops

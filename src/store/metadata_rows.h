@@ -71,6 +71,8 @@ StatusOr<ModelVersion> ReadVersion(const Row& row) {
       .created_by_user_id = row.OptionalText(12),
       .artifact_size_bytes = row.Int(13),
       .artifact_sha256 = row.Text(14),
+      .io_signature = row.OptionalText(15),
+      .validation_decision = row.OptionalText(16),
   };
 }
 
@@ -86,6 +88,47 @@ StatusOr<Feedback> ReadFeedback(const Row& row) {
       .comment = row.OptionalText(5),
       .feedback_data = row.OptionalText(6),
       .submitted_at = row.Int(7),
+  };
+}
+
+template <typename Row>
+StatusOr<ValidationResult> ReadValidationResult(const Row& row) {
+  ASSIGN_OR_RETURN(const ScanType scan_type,
+                   internal::ReadEnum<ScanType>(row, 3, "aimodelvalidationresults.scan_type"));
+  ASSIGN_OR_RETURN(const ValidationStatus status,
+                   internal::ReadEnum<ValidationStatus>(row, 4, "aimodelvalidationresults.status"));
+  return ValidationResult{
+      .id = row.Text(0),
+      .model_version_id = row.Text(1),
+      .trigger_id = row.Text(2),
+      .scan_type = scan_type,
+      .status = status,
+      .summary = row.OptionalText(5),
+      .details = row.OptionalText(6),
+      .details_path = row.OptionalText(7),
+      .validated_at = row.Int(8),
+      .validated_by_user_id = row.OptionalText(9),
+      .created_at = row.Int(10),
+  };
+}
+
+template <typename Row>
+StatusOr<ValidationJob> ReadValidationJob(const Row& row) {
+  ASSIGN_OR_RETURN(const ScanType scan_type,
+                   internal::ReadEnum<ScanType>(row, 3, "validation_jobs.scan_type"));
+  ASSIGN_OR_RETURN(const ValidationJobState state,
+                   internal::ReadEnum<ValidationJobState>(row, 4, "validation_jobs.state"));
+  return ValidationJob{
+      .result_id = row.Text(0),
+      .trigger_id = row.Text(1),
+      .model_version_id = row.Text(2),
+      .scan_type = scan_type,
+      .state = state,
+      .attempts = static_cast<int>(row.Int(5)),
+      .lease_token = row.OptionalText(6),
+      .lease_expires_at = row.OptionalInt(7),
+      .created_at = row.Int(8),
+      .updated_at = row.Int(9),
   };
 }
 

@@ -71,6 +71,12 @@ class MetadataTx {
   // NOT_FOUND if there is no such version.
   virtual Status SetVersionStatus(const std::string& id, ModelVersionStatus status,
                                   TimestampMs updated_at) = 0;
+  // NOT_FOUND if there is no such version.
+  virtual Status SetVersionIoSignature(const std::string& id, const JsonText& io_signature,
+                                       TimestampMs updated_at) = 0;
+  // NOT_FOUND if there is no such version.
+  virtual Status SetVersionValidationDecision(const std::string& id, const JsonText& decision,
+                                              TimestampMs updated_at) = 0;
   // Deployments of the version whose status is not DELETED, FAILED or ROLLED_BACK.
   virtual StatusOr<std::int64_t> CountActiveDeployments(const std::string& version_id) = 0;
 
@@ -78,6 +84,52 @@ class MetadataTx {
   virtual StatusOr<Page<Feedback>> ListFeedback(const std::string& version_id,
                                                 PageRequest page) = 0;
   virtual StatusOr<FeedbackSummary> SummarizeFeedback(const std::string& version_id) = 0;
+
+  // Validation results and the jobs behind them. A result is created PENDING with its job QUEUED;
+  // a worker claims the job under a lease (result RUNNING), renews the lease while it works, and
+  // finishes the job, which writes the result. A job whose lease expires is reclaimed (QUEUED,
+  // result PENDING) for another worker; a lease holder that lost its lease can no longer write.
+
+  // NOT_FOUND if the version does not exist; CONFLICT if the id is taken.
+  virtual Status InsertValidationResult(const ValidationResult& result) = 0;
+  // NOT_FOUND if there is no such result.
+  virtual StatusOr<ValidationResult> GetValidationResult(const std::string& id) = 0;
+  // The version's results in creation order (created_at, then id).
+  virtual StatusOr<Page<ValidationResult>> ListValidationResults(const std::string& version_id,
+                                                                 PageRequest page) = 0;
+  // Every result of one trigger, in creation order.
+  virtual StatusOr<std::vector<ValidationResult>> ListTriggerResults(
+      const std::string& trigger_id) = 0;
+
+  // Records the job of a PENDING result, as given (normally QUEUED, no lease, 0 attempts).
+  // NOT_FOUND if its result or version does not exist; CONFLICT if the result has a job already.
+  virtual Status EnqueueValidationJob(const ValidationJob& job) = 0;
+  // NOT_FOUND if there is no such job.
+  virtual StatusOr<ValidationJob> GetValidationJob(const std::string& result_id) = 0;
+  // The version's QUEUED and RUNNING jobs, in creation order.
+  virtual StatusOr<std::vector<ValidationJob>> ListOpenValidationJobs(
+      const std::string& version_id) = 0;
+  // Takes the oldest QUEUED job (created_at, then result id): RUNNING under `lease_token` until
+  // `lease_expires_at`, one more attempt, its result RUNNING. nullopt when none is queued.
+  // Concurrent claimers never get the same job (PostgreSQL: FOR UPDATE SKIP LOCKED).
+  virtual StatusOr<std::optional<ValidationJob>> ClaimValidationJob(
+      const std::string& lease_token, TimestampMs now, TimestampMs lease_expires_at) = 0;
+  // Extends the lease (the worker's heartbeat). CONFLICT if `lease_token` no longer holds the job.
+  virtual Status RenewValidationLease(const std::string& result_id, const std::string& lease_token,
+                                      TimestampMs lease_expires_at, TimestampMs now) = 0;
+  // Gives a job back unfinished (a graceful stop): QUEUED, the attempt not counted, its result
+  // PENDING. CONFLICT if `lease_token` no longer holds the job.
+  virtual Status ReleaseValidationJob(const std::string& result_id,
+                                      const std::string& lease_token, TimestampMs now) = 0;
+  // Requeues every RUNNING job whose lease expired before `now` (its worker crashed or hung):
+  // QUEUED, no lease, its result PENDING. Returns how many.
+  virtual StatusOr<std::int64_t> ReclaimExpiredValidationJobs(TimestampMs now) = 0;
+  // Finishes the job of `result.id` held under `lease_token`: the job DONE, the result row's
+  // status, summary, details, details_path and validated_at set from `result`. CONFLICT if
+  // `lease_token` no longer holds the job, and nothing changes: a result is written once, by the
+  // holder of the job's current lease.
+  virtual Status FinishValidationJob(const ValidationResult& result,
+                                     const std::string& lease_token) = 0;
 
   // CONFLICT if the key hash exists already.
   virtual Status InsertApiKey(const ApiKey& key) = 0;
@@ -88,8 +140,8 @@ class MetadataTx {
   virtual StatusOr<std::int64_t> CountApiKeys() = 0;
 };
 
-// The metadata store port: models, versions, feedback, API keys (and later deployments and
-// validation results). Implementations: SqliteMetadataStore (default), PostgresMetadataStore.
+// The metadata store port: models, versions, feedback, API keys, validation results and jobs
+// (and later deployments). Implementations: SqliteMetadataStore (default), PostgresMetadataStore.
 // Thread-safe: any number of threads may run transactions at once.
 class MetadataStore {
  public:

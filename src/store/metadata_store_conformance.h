@@ -91,7 +91,9 @@ inline ModelVersion NewVersion(const std::string& model_id, const std::string& v
                       .updated_at = created_at,
                       .created_by_user_id = "user-1",
                       .artifact_size_bytes = 1234,
-                      .artifact_sha256 = std::string(64, 'a')};
+                      .artifact_sha256 = std::string(64, 'a'),
+                      .io_signature = std::nullopt,
+                      .validation_decision = std::nullopt};
 }
 
 inline Feedback NewFeedback(const std::string& version_id, std::optional<int> rating,
@@ -121,11 +123,20 @@ inline auto Fields(const Model& m) {
 inline auto Fields(const ModelVersion& v) {
   return std::tie(v.id, v.model_id, v.version_string, v.description, v.artifact_path,
                   v.model_format, v.interface_type, v.parameters, v.metrics, v.status, v.created_at,
-                  v.updated_at, v.created_by_user_id, v.artifact_size_bytes, v.artifact_sha256);
+                  v.updated_at, v.created_by_user_id, v.artifact_size_bytes, v.artifact_sha256,
+                  v.io_signature, v.validation_decision);
 }
 inline auto Fields(const Feedback& f) {
   return std::tie(f.id, f.model_version_id, f.user_id, f.generation_request_id, f.rating, f.comment,
                   f.feedback_data, f.submitted_at);
+}
+inline auto Fields(const ValidationResult& r) {
+  return std::tie(r.id, r.model_version_id, r.trigger_id, r.scan_type, r.status, r.summary,
+                  r.details, r.details_path, r.validated_at, r.validated_by_user_id, r.created_at);
+}
+inline auto Fields(const ValidationJob& j) {
+  return std::tie(j.result_id, j.trigger_id, j.model_version_id, j.scan_type, j.state, j.attempts,
+                  j.lease_token, j.lease_expires_at, j.created_at, j.updated_at);
 }
 inline auto Fields(const ApiKey& k) {
   return std::tie(k.id, k.name, k.role, k.key_hash, k.created_at);

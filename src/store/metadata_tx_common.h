@@ -27,6 +27,9 @@ std::string DuplicateVersionString(const std::string& model_id, const std::strin
 inline constexpr char kAnotherProductionVersion[] =
     "another version of this model is already PRODUCTION";
 inline constexpr char kDuplicateApiKeyHash[] = "an API key with this hash already exists";
+inline constexpr char kValidationLeaseLost[] =
+    "the validation job is no longer held under this lease (it expired and was reclaimed, or the "
+    "job was finished or released)";
 
 // The value of a lookup by id that must find its row: NOT_FOUND ("no <what> '<id>'") if it did not.
 template <typename T>

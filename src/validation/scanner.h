@@ -31,7 +31,7 @@ struct ScanOutcome {
   // The full JSON report, stored in the validation-reports bucket (details_path).
   JsonText report = "{}";
   // functional_io only: the observed input/output signature (a JSON object), stored with the
-  // version as parameters.io_signature.
+  // version in its own io_signature field.
   std::optional<JsonText> io_signature;
 };
 

@@ -139,6 +139,7 @@ class RouteTableTest : public AuthTest {
     const std::string m = Api("/models/" + model_id_);
     const std::string v = Api("/models/versions/" + version_id_);
     const std::string fb = Api("/feedback/versions/" + version_id_);
+    const std::string val = Api("/validation");
     auto fresh = [this](const std::string& prefix) { return prefix + std::to_string(++counter_); };
     return {
         {"POST /models", "write_registry",
@@ -171,6 +172,19 @@ class RouteTableTest : public AuthTest {
          [=, this](const HttpClient& c) {
            return c.PatchJson(v + "/status", {{"new_status", "PENDING_VALIDATION"}});
          }},
+        {"POST /validation/versions/{id}/trigger", "write_registry",
+         [=, this](const HttpClient& c) {
+           return c.PostJson(val + "/versions/" + version_id_ + "/trigger",
+                             {{"scan_types", {"security_container"}}});
+         }},
+        {"GET /validation/versions/{id}/results", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(val + "/versions/" + version_id_ + "/results"); }},
+        {"GET /validation/results/{id}", "read_registry",
+         [=, this](const HttpClient& c) { return c.Get(val + "/results/" + kUnknownUuid); }},
+        {"GET /validation/results/{id}/report", "read_registry",
+         [=, this](const HttpClient& c) {
+           return c.Get(val + "/results/" + std::string(kUnknownUuid) + "/report");
+         }},
         {"POST /feedback", "write_feedback",
          [=, this](const HttpClient& c) {
            return c.PostJson(Api("/feedback"), {{"model_version_id", version_id_}, {"rating", 4}});
@@ -197,7 +211,7 @@ class RouteTableTest : public AuthTest {
 
 TEST_F(RouteTableTest, EveryRouteNeedsAKey) {
   const std::vector<RouteCall> routes = Routes();
-  ASSERT_EQ(routes.size(), 15u);
+  ASSERT_EQ(routes.size(), 19u);
   HttpClient anonymous(server_->base_url(), "");
   HttpClient stranger(server_->base_url(), "mlops_unknown-key-0123456789");
   for (const RouteCall& route : routes) {

@@ -44,7 +44,15 @@ class EmbeddedStores : public TestStores {
 
   std::map<std::string, std::string> ServerEnv() const override { return {}; }
   std::string model_bucket() const override { return "mlops-models"; }
-  std::vector<std::string> StoredArtifacts() const override { return FilesUnder(artifacts_); }
+  std::vector<std::string> StoredArtifacts() const override {
+    std::vector<std::string> paths;
+    for (std::string& path : FilesUnder(artifacts_)) {
+      if (path.starts_with(model_bucket() + "/") || path.starts_with(".tmp/")) {
+        paths.push_back(std::move(path));
+      }
+    }
+    return paths;
+  }
   std::string ReadArtifact(const std::string& artifact_path) const override {
     return ReadWholeFile(artifacts_ + "/" + artifact_path);
   }

@@ -1,10 +1,9 @@
 // Status transitions through PATCH /models/versions/{id}/status.
 //
-// Only STAGING (DEFAULT_MODEL_STATUS_ON_UPLOAD=STAGING), PENDING_VALIDATION and ARCHIVED are
-// reachable through the API today: VALIDATED and VALIDATION_FAILED are set only by the validation
-// pipeline, which has no route yet, so the transitions out of VALIDATED, VALIDATION_FAILED,
-// PRODUCTION and DEPRECATED cannot be driven end to end (the unit tests of the lifecycle cover
-// them).
+// These tests start versions in STAGING (DEFAULT_MODEL_STATUS_ON_UPLOAD=STAGING), which the
+// upload trigger leaves alone, and move them by PATCH only. VALIDATED and VALIDATION_FAILED are
+// set only by the validation pipeline (tests/e2e/validation_test.cc); the transitions out of
+// VALIDATED, PRODUCTION and DEPRECATED are covered by the unit tests of the lifecycle.
 #include <algorithm>
 #include <string>
 #include <vector>

@@ -16,6 +16,12 @@ constexpr char kUnknownId[] = "1b4e28ba-2fa1-4d2e-883f-0016d3cca427";
 
 class VersionsTest : public ModelServerTest {
  protected:
+  // These tests are about storing versions: the validation runs an upload would queue would move
+  // their status and add report files under the artifact directory.
+  void SetUp() override {
+    options_.env["ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER"] = "false";
+    ModelServerTest::SetUp();
+  }
   HttpResult PostRaw(const std::string& body, const std::string& content_type) const {
     return admin_->Send("POST", VersionsPath(), body, {content_type});
   }

@@ -16,6 +16,7 @@ Router BuildRouter(ApiContext& ctx) {
   Router router;
   AddModelRoutes(router, ctx);
   AddVersionRoutes(router, ctx);
+  AddValidationRoutes(router, ctx);
   AddFeedbackRoutes(router, ctx);
   AddApiKeyRoutes(router, ctx);
   AddSystemRoutes(router, ctx);

@@ -17,6 +17,7 @@ Router BuildRouter(ApiContext& ctx);
 void AddModelRoutes(Router& router, ApiContext& ctx);
 void AddVersionRoutes(Router& router, ApiContext& ctx);
 void AddFeedbackRoutes(Router& router, ApiContext& ctx);
+void AddValidationRoutes(Router& router, ApiContext& ctx);
 void AddApiKeyRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx);
 

@@ -35,10 +35,12 @@ class RoutesOpenApiTest : public ::testing::Test {
   std::set<std::string> ServedOperations() {
     RegistryService registry(*store_);
     UploadService uploads(*store_, *artifacts_, {"b", 1, ModelVersionStatus::kStaging});
+    ValidationService validation(*store_, *artifacts_, {});
     FeedbackService feedback(*store_);
     ApiKeyService keys(*store_, std::nullopt);
     Metrics metrics;
-    ApiContext ctx{config_, *store_, *artifacts_, registry, uploads, feedback, keys, metrics};
+    ApiContext ctx{config_,    *store_,  *artifacts_, registry, uploads,
+                   validation, feedback, keys,        metrics};
     std::set<std::string> out;
     const Router router = BuildRouter(ctx);
     for (const Route& r : router.routes()) out.insert(Lower(r.method) + " " + r.pattern);

@@ -5,6 +5,7 @@
 #include "http/handlers/routes.h"
 #include "http/handlers/version_upload_sink.h"
 #include "http/responses.h"
+#include "services/object_path.h"
 
 namespace mlops::http {
 namespace {
@@ -47,10 +48,10 @@ StatusOr<Response> RedirectToArtifact(ApiContext& ctx, const std::string& bucket
 StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
   ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
   ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.GetVersion(id));
-  const auto slash = version.artifact_path.find('/');
-  if (slash == std::string::npos) return Internal("artifact path without bucket: " + id);
-  const std::string bucket = version.artifact_path.substr(0, slash);
-  const std::string key = version.artifact_path.substr(slash + 1);
+  const std::optional<ObjectPath> path = SplitObjectPath(version.artifact_path);
+  if (!path) return Internal("artifact path without bucket: " + id);
+  const std::string& bucket = path->bucket;
+  const std::string& key = path->key;
   const std::string_view redirect = req.Query("redirect").value_or("false");
   if (redirect != "true" && redirect != "false") {
     return InvalidArgument("redirect must be true or false");

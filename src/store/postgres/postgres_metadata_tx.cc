@@ -71,6 +71,10 @@ const ListQuery kListVersionsInStatus = MakeListQuery(
     kVersionColumns, "aimodelversions", "model_id = $1 AND status = $2", 2, kByCreation);
 const char kSetVersionStatus[] =
     "UPDATE aimodelversions SET status = $1, updated_at = $2 WHERE id = $3";
+const char kSetVersionIoSignature[] =
+    "UPDATE aimodelversions SET io_signature = $1, updated_at = $2 WHERE id = $3";
+const char kSetVersionValidationDecision[] =
+    "UPDATE aimodelversions SET validation_decision = $1, updated_at = $2 WHERE id = $3";
 const char kCountActiveDeployments[] =
     "SELECT COUNT(*) FROM aimodeldeployments WHERE model_version_id = $1 "
     "AND status NOT IN ('DELETED', 'FAILED', 'ROLLED_BACK')";
@@ -80,6 +84,53 @@ const ListQuery kListFeedback = MakeListQuery(kFeedbackColumns, "aimodelfeedback
                                               "model_version_id = $1", 1, "submitted_at, id");
 const char kFeedbackRatings[] =
     "SELECT rating, COUNT(*) FROM aimodelfeedback WHERE model_version_id = $1 GROUP BY rating";
+
+const std::string kInsertValidationResult =
+    InsertSql("aimodelvalidationresults", kValidationResultColumns);
+const std::string kGetValidationResult =
+    SelectSql(kValidationResultColumns, "FROM aimodelvalidationresults WHERE id = $1");
+const ListQuery kListValidationResults = MakeListQuery(
+    kValidationResultColumns, "aimodelvalidationresults", "model_version_id = $1", 1, kByCreation);
+const std::string kTriggerResults =
+    SelectSql(kValidationResultColumns,
+              "FROM aimodelvalidationresults WHERE trigger_id = $1 ORDER BY created_at, id");
+const std::string kInsertValidationJob = InsertSql("validation_jobs", kValidationJobColumns);
+const std::string kGetValidationJob =
+    SelectSql(kValidationJobColumns, "FROM validation_jobs WHERE result_id = $1");
+const std::string kOpenValidationJobs = SelectSql(
+    kValidationJobColumns,
+    "FROM validation_jobs WHERE model_version_id = $1 AND state <> 'DONE' "
+    "ORDER BY created_at, result_id");
+// SKIP LOCKED: a claimer passes over a job another transaction is claiming instead of waiting
+// for it and then finding it taken. (Write() transactions also queue on the writer lock; the claim
+// does not rely on it.)
+const std::string kClaimValidationJob =
+    "UPDATE validation_jobs SET state = 'RUNNING', lease_token = $1, lease_expires_at = $2, "
+    "attempts = attempts + 1, updated_at = $3 WHERE result_id = (SELECT result_id FROM "
+    "validation_jobs WHERE state = 'QUEUED' ORDER BY created_at, result_id LIMIT 1 "
+    "FOR UPDATE SKIP LOCKED) RETURNING " +
+    std::string(kValidationJobColumns);
+const char kSetResultStatus[] =
+    "UPDATE aimodelvalidationresults SET status = $1, validated_at = $2 WHERE id = $3";
+const char kRenewValidationLease[] =
+    "UPDATE validation_jobs SET lease_expires_at = $1, updated_at = $2 "
+    "WHERE result_id = $3 AND lease_token = $4 AND state = 'RUNNING'";
+const char kReleaseValidationJob[] =
+    "UPDATE validation_jobs SET state = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+    "attempts = attempts - 1, updated_at = $1 "
+    "WHERE result_id = $2 AND lease_token = $3 AND state = 'RUNNING'";
+const char kRequeueExpiredResults[] =
+    "UPDATE aimodelvalidationresults SET status = 'PENDING', validated_at = $1 WHERE id IN "
+    "(SELECT result_id FROM validation_jobs WHERE state = 'RUNNING' AND lease_expires_at < $2)";
+const char kRequeueExpiredJobs[] =
+    "UPDATE validation_jobs SET state = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+    "updated_at = $1 WHERE state = 'RUNNING' AND lease_expires_at < $2";
+const char kFinishValidationJob[] =
+    "UPDATE validation_jobs SET state = 'DONE', lease_token = NULL, lease_expires_at = NULL, "
+    "updated_at = $1 WHERE result_id = $2 AND lease_token = $3 AND state = 'RUNNING'";
+const char kWriteFinishedResult[] =
+    "UPDATE aimodelvalidationresults SET status = $1, summary = $2, details = $3, "
+    "details_path = $4, validated_at = $5 WHERE id = $6";
 
 const std::string kInsertApiKey = InsertSql("api_keys", kApiKeyColumns);
 const std::string kFindApiKey = SelectSql(kApiKeyColumns, "FROM api_keys WHERE key_hash = $1");
@@ -199,7 +250,8 @@ Status PostgresMetadataTx::InsertVersion(const ModelVersion& version) {
       version.description, version.artifact_path, ToString(version.model_format),
       ToString(version.interface_type), version.parameters, version.metrics,
       ToString(version.status), version.created_at, version.updated_at, version.created_by_user_id,
-      version.artifact_size_bytes, version.artifact_sha256);
+      version.artifact_size_bytes, version.artifact_sha256, version.io_signature,
+      version.validation_decision);
   if (status.code() == StatusCode::kNotFound) return NotFound(NoSuch("model", version.model_id));
   const std::string_view constraint = ViolatedConstraint(status);
   if (constraint == "aimodelversions_version_string_key") {
@@ -247,6 +299,21 @@ Status PostgresMetadataTx::SetVersionStatus(const std::string& id, ModelVersionS
   return ExpectOneChange(result, "model version", id);
 }
 
+Status PostgresMetadataTx::SetVersionIoSignature(const std::string& id,
+                                                 const JsonText& io_signature,
+                                                 TimestampMs updated_at) {
+  return ExpectOneChange(connection_.Query(kSetVersionIoSignature, io_signature, updated_at, id),
+                         "model version", id);
+}
+
+Status PostgresMetadataTx::SetVersionValidationDecision(const std::string& id,
+                                                        const JsonText& decision,
+                                                        TimestampMs updated_at) {
+  return ExpectOneChange(
+      connection_.Query(kSetVersionValidationDecision, decision, updated_at, id), "model version",
+      id);
+}
+
 StatusOr<std::int64_t> PostgresMetadataTx::CountActiveDeployments(const std::string& version_id) {
   return QueryCount(connection_, kCountActiveDeployments, version_id);
 }
@@ -277,6 +344,112 @@ StatusOr<FeedbackSummary> PostgresMetadataTx::SummarizeFeedback(const std::strin
     RETURN_IF_ERROR(summary.Add(result.OptionalInt(row, 0), result.Int(row, 1)));
   }
   return summary.Finish();
+}
+
+Status PostgresMetadataTx::InsertValidationResult(const ValidationResult& r) {
+  Status status = connection_.Execute(
+      kInsertValidationResult.c_str(), r.id, r.model_version_id, r.trigger_id,
+      ToString(r.scan_type), ToString(r.status), r.summary, r.details, r.details_path,
+      r.validated_at, r.validated_by_user_id, r.created_at);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound(NoSuch("model version", r.model_version_id));
+  }
+  if (ViolatedConstraint(status) == "aimodelvalidationresults_pkey") {
+    return Conflict(DuplicateId("validation result", r.id));
+  }
+  return status;
+}
+
+StatusOr<ValidationResult> PostgresMetadataTx::GetValidationResult(const std::string& id) {
+  return Found(QueryFirst(connection_, kGetValidationResult.c_str(),
+                          &ReadValidationResult<PostgresRow>, id),
+               "validation result", id);
+}
+
+StatusOr<Page<ValidationResult>> PostgresMetadataTx::ListValidationResults(
+    const std::string& version_id, PageRequest page) {
+  return QueryPage(connection_, kListValidationResults, &ReadValidationResult<PostgresRow>, page,
+                   version_id);
+}
+
+StatusOr<std::vector<ValidationResult>> PostgresMetadataTx::ListTriggerResults(
+    const std::string& trigger_id) {
+  return QueryAll(connection_, kTriggerResults.c_str(), &ReadValidationResult<PostgresRow>,
+                  trigger_id);
+}
+
+Status PostgresMetadataTx::EnqueueValidationJob(const ValidationJob& j) {
+  Status status = connection_.Execute(
+      kInsertValidationJob.c_str(), j.result_id, j.trigger_id, j.model_version_id,
+      ToString(j.scan_type), ToString(j.state), j.attempts, j.lease_token, j.lease_expires_at,
+      j.created_at, j.updated_at);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound("no validation result '" + j.result_id + "' or model version '" +
+                    j.model_version_id + "'");
+  }
+  if (ViolatedConstraint(status) == "validation_jobs_pkey") {
+    return Conflict(DuplicateId("validation job", j.result_id));
+  }
+  return status;
+}
+
+StatusOr<ValidationJob> PostgresMetadataTx::GetValidationJob(const std::string& result_id) {
+  return Found(QueryFirst(connection_, kGetValidationJob.c_str(), &ReadValidationJob<PostgresRow>,
+                          result_id),
+               "validation job", result_id);
+}
+
+StatusOr<std::vector<ValidationJob>> PostgresMetadataTx::ListOpenValidationJobs(
+    const std::string& version_id) {
+  return QueryAll(connection_, kOpenValidationJobs.c_str(), &ReadValidationJob<PostgresRow>,
+                  version_id);
+}
+
+StatusOr<std::optional<ValidationJob>> PostgresMetadataTx::ClaimValidationJob(
+    const std::string& lease_token, TimestampMs now, TimestampMs lease_expires_at) {
+  ASSIGN_OR_RETURN(std::optional<ValidationJob> job,
+                   QueryFirst(connection_, kClaimValidationJob.c_str(),
+                              &ReadValidationJob<PostgresRow>, lease_token, lease_expires_at, now));
+  if (job) {
+    RETURN_IF_ERROR(connection_.Execute(kSetResultStatus, ToString(ValidationStatus::kRunning),
+                                        now, job->result_id));
+  }
+  return job;
+}
+
+Status PostgresMetadataTx::RenewValidationLease(const std::string& result_id,
+                                                const std::string& lease_token,
+                                                TimestampMs lease_expires_at, TimestampMs now) {
+  ASSIGN_OR_RETURN(const PostgresResult result,
+                   connection_.Query(kRenewValidationLease, lease_expires_at, now, result_id,
+                                     lease_token));
+  if (result.AffectedRows() == 0) return Conflict(kValidationLeaseLost);
+  return OkStatus();
+}
+
+Status PostgresMetadataTx::ReleaseValidationJob(const std::string& result_id,
+                                                const std::string& lease_token, TimestampMs now) {
+  ASSIGN_OR_RETURN(const PostgresResult result,
+                   connection_.Query(kReleaseValidationJob, now, result_id, lease_token));
+  if (result.AffectedRows() == 0) return Conflict(kValidationLeaseLost);
+  return connection_.Execute(kSetResultStatus, ToString(ValidationStatus::kPending), now,
+                             result_id);
+}
+
+StatusOr<std::int64_t> PostgresMetadataTx::ReclaimExpiredValidationJobs(TimestampMs now) {
+  RETURN_IF_ERROR(connection_.Execute(kRequeueExpiredResults, now, now));
+  ASSIGN_OR_RETURN(const PostgresResult result, connection_.Query(kRequeueExpiredJobs, now, now));
+  return result.AffectedRows();
+}
+
+Status PostgresMetadataTx::FinishValidationJob(const ValidationResult& r,
+                                               const std::string& lease_token) {
+  ASSIGN_OR_RETURN(const PostgresResult finished,
+                   connection_.Query(kFinishValidationJob, r.validated_at, r.id, lease_token));
+  if (finished.AffectedRows() == 0) return Conflict(kValidationLeaseLost);
+  return ExpectOneChange(connection_.Query(kWriteFinishedResult, ToString(r.status), r.summary,
+                                           r.details, r.details_path, r.validated_at, r.id),
+                         "validation result", r.id);
 }
 
 Status PostgresMetadataTx::InsertApiKey(const ApiKey& key) {

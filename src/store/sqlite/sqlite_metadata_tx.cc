@@ -66,6 +66,10 @@ const ListQuery kListVersionsInStatus =
     MakeListQuery(kVersionColumns, "aimodelversions", "model_id = ? AND status = ?", kByCreation);
 const char kSetVersionStatus[] =
     "UPDATE aimodelversions SET status = ?, updated_at = ? WHERE id = ?";
+const char kSetVersionIoSignature[] =
+    "UPDATE aimodelversions SET io_signature = ?, updated_at = ? WHERE id = ?";
+const char kSetVersionValidationDecision[] =
+    "UPDATE aimodelversions SET validation_decision = ?, updated_at = ? WHERE id = ?";
 const char kCountActiveDeployments[] =
     "SELECT COUNT(*) FROM aimodeldeployments WHERE model_version_id = ? "
     "AND status NOT IN ('DELETED', 'FAILED', 'ROLLED_BACK')";
@@ -75,6 +79,51 @@ const ListQuery kListFeedback =
     MakeListQuery(kFeedbackColumns, "aimodelfeedback", "model_version_id = ?", "submitted_at, id");
 const char kFeedbackRatings[] =
     "SELECT rating, COUNT(*) FROM aimodelfeedback WHERE model_version_id = ? GROUP BY rating";
+
+const std::string kInsertValidationResult =
+    InsertSql("aimodelvalidationresults", kValidationResultColumns);
+const std::string kGetValidationResult =
+    SelectSql(kValidationResultColumns, "FROM aimodelvalidationresults WHERE id = ?");
+const ListQuery kListValidationResults = MakeListQuery(
+    kValidationResultColumns, "aimodelvalidationresults", "model_version_id = ?", kByCreation);
+const std::string kTriggerResults =
+    SelectSql(kValidationResultColumns,
+              "FROM aimodelvalidationresults WHERE trigger_id = ? ORDER BY created_at, id");
+const std::string kInsertValidationJob = InsertSql("validation_jobs", kValidationJobColumns);
+const std::string kGetValidationJob =
+    SelectSql(kValidationJobColumns, "FROM validation_jobs WHERE result_id = ?");
+const std::string kOpenValidationJobs = SelectSql(
+    kValidationJobColumns,
+    "FROM validation_jobs WHERE model_version_id = ? AND state <> 'DONE' "
+    "ORDER BY created_at, result_id");
+// Writers are serialized (BEGIN IMMEDIATE), so the oldest queued job cannot be taken by another
+// claimer between the subquery and the update.
+const std::string kClaimValidationJob =
+    "UPDATE validation_jobs SET state = 'RUNNING', lease_token = ?, lease_expires_at = ?, "
+    "attempts = attempts + 1, updated_at = ? WHERE result_id = (SELECT result_id FROM "
+    "validation_jobs WHERE state = 'QUEUED' ORDER BY created_at, result_id LIMIT 1) RETURNING " +
+    std::string(kValidationJobColumns);
+const char kSetResultStatus[] =
+    "UPDATE aimodelvalidationresults SET status = ?, validated_at = ? WHERE id = ?";
+const char kRenewValidationLease[] =
+    "UPDATE validation_jobs SET lease_expires_at = ?, updated_at = ? "
+    "WHERE result_id = ? AND lease_token = ? AND state = 'RUNNING'";
+const char kReleaseValidationJob[] =
+    "UPDATE validation_jobs SET state = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+    "attempts = attempts - 1, updated_at = ? "
+    "WHERE result_id = ? AND lease_token = ? AND state = 'RUNNING'";
+const char kRequeueExpiredResults[] =
+    "UPDATE aimodelvalidationresults SET status = 'PENDING', validated_at = ? WHERE id IN "
+    "(SELECT result_id FROM validation_jobs WHERE state = 'RUNNING' AND lease_expires_at < ?)";
+const char kRequeueExpiredJobs[] =
+    "UPDATE validation_jobs SET state = 'QUEUED', lease_token = NULL, lease_expires_at = NULL, "
+    "updated_at = ? WHERE state = 'RUNNING' AND lease_expires_at < ?";
+const char kFinishValidationJob[] =
+    "UPDATE validation_jobs SET state = 'DONE', lease_token = NULL, lease_expires_at = NULL, "
+    "updated_at = ? WHERE result_id = ? AND lease_token = ? AND state = 'RUNNING'";
+const char kWriteFinishedResult[] =
+    "UPDATE aimodelvalidationresults SET status = ?, summary = ?, details = ?, details_path = ?, "
+    "validated_at = ? WHERE id = ?";
 
 const std::string kInsertApiKey = InsertSql("api_keys", kApiKeyColumns);
 const std::string kFindApiKey = SelectSql(kApiKeyColumns, "FROM api_keys WHERE key_hash = ?");
@@ -204,7 +253,8 @@ Status SqliteMetadataTx::InsertVersion(const ModelVersion& version) {
       version.description, version.artifact_path, ToString(version.model_format),
       ToString(version.interface_type), version.parameters, version.metrics,
       ToString(version.status), version.created_at, version.updated_at, version.created_by_user_id,
-      version.artifact_size_bytes, version.artifact_sha256);
+      version.artifact_size_bytes, version.artifact_sha256, version.io_signature,
+      version.validation_decision);
   if (status.code() == StatusCode::kNotFound) {
     return NotFound(NoSuch("model", version.model_id));
   }
@@ -257,6 +307,22 @@ Status SqliteMetadataTx::SetVersionStatus(const std::string& id, ModelVersionSta
   return ExpectOneChange(connection_, std::move(result), "model version", id);
 }
 
+Status SqliteMetadataTx::SetVersionIoSignature(const std::string& id,
+                                               const JsonText& io_signature,
+                                               TimestampMs updated_at) {
+  return ExpectOneChange(connection_,
+                         connection_.Execute(kSetVersionIoSignature, io_signature, updated_at, id),
+                         "model version", id);
+}
+
+Status SqliteMetadataTx::SetVersionValidationDecision(const std::string& id,
+                                                      const JsonText& decision,
+                                                      TimestampMs updated_at) {
+  return ExpectOneChange(
+      connection_, connection_.Execute(kSetVersionValidationDecision, decision, updated_at, id),
+      "model version", id);
+}
+
 StatusOr<std::int64_t> SqliteMetadataTx::CountActiveDeployments(const std::string& version_id) {
   return QueryCount(connection_, kCountActiveDeployments, version_id);
 }
@@ -290,6 +356,112 @@ StatusOr<FeedbackSummary> SqliteMetadataTx::SummarizeFeedback(const std::string&
     if (!has_row) return summary.Finish();
     RETURN_IF_ERROR(summary.Add(statement.OptionalInt(0), statement.Int(1)));
   }
+}
+
+Status SqliteMetadataTx::InsertValidationResult(const ValidationResult& r) {
+  Status status = connection_.Execute(
+      kInsertValidationResult.c_str(), r.id, r.model_version_id, r.trigger_id,
+      ToString(r.scan_type), ToString(r.status), r.summary, r.details, r.details_path,
+      r.validated_at, r.validated_by_user_id, r.created_at);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound(NoSuch("model version", r.model_version_id));
+  }
+  if (ConflictColumns(status) == "aimodelvalidationresults.id") {
+    return Conflict(DuplicateId("validation result", r.id));
+  }
+  return status;
+}
+
+StatusOr<ValidationResult> SqliteMetadataTx::GetValidationResult(const std::string& id) {
+  return Found(QueryFirst(connection_, kGetValidationResult.c_str(),
+                          &ReadValidationResult<SqliteStatement>, id),
+               "validation result", id);
+}
+
+StatusOr<Page<ValidationResult>> SqliteMetadataTx::ListValidationResults(
+    const std::string& version_id, PageRequest page) {
+  return QueryPage(connection_, kListValidationResults, &ReadValidationResult<SqliteStatement>,
+                   page, [&](SqliteStatement& statement) { statement.Bind(version_id); });
+}
+
+StatusOr<std::vector<ValidationResult>> SqliteMetadataTx::ListTriggerResults(
+    const std::string& trigger_id) {
+  return QueryAll(connection_, kTriggerResults.c_str(), &ReadValidationResult<SqliteStatement>,
+                  trigger_id);
+}
+
+Status SqliteMetadataTx::EnqueueValidationJob(const ValidationJob& j) {
+  Status status = connection_.Execute(
+      kInsertValidationJob.c_str(), j.result_id, j.trigger_id, j.model_version_id,
+      ToString(j.scan_type), ToString(j.state), j.attempts, j.lease_token, j.lease_expires_at,
+      j.created_at, j.updated_at);
+  if (status.code() == StatusCode::kNotFound) {
+    return NotFound("no validation result '" + j.result_id + "' or model version '" +
+                    j.model_version_id + "'");
+  }
+  if (ConflictColumns(status) == "validation_jobs.result_id") {
+    return Conflict(DuplicateId("validation job", j.result_id));
+  }
+  return status;
+}
+
+StatusOr<ValidationJob> SqliteMetadataTx::GetValidationJob(const std::string& result_id) {
+  return Found(QueryFirst(connection_, kGetValidationJob.c_str(),
+                          &ReadValidationJob<SqliteStatement>, result_id),
+               "validation job", result_id);
+}
+
+StatusOr<std::vector<ValidationJob>> SqliteMetadataTx::ListOpenValidationJobs(
+    const std::string& version_id) {
+  return QueryAll(connection_, kOpenValidationJobs.c_str(), &ReadValidationJob<SqliteStatement>,
+                  version_id);
+}
+
+StatusOr<std::optional<ValidationJob>> SqliteMetadataTx::ClaimValidationJob(
+    const std::string& lease_token, TimestampMs now, TimestampMs lease_expires_at) {
+  ASSIGN_OR_RETURN(std::optional<ValidationJob> job,
+                   QueryFirst(connection_, kClaimValidationJob.c_str(),
+                              &ReadValidationJob<SqliteStatement>, lease_token, lease_expires_at,
+                              now));
+  if (job) {
+    RETURN_IF_ERROR(connection_.Execute(kSetResultStatus, ToString(ValidationStatus::kRunning),
+                                        now, job->result_id));
+  }
+  return job;
+}
+
+Status SqliteMetadataTx::RenewValidationLease(const std::string& result_id,
+                                              const std::string& lease_token,
+                                              TimestampMs lease_expires_at, TimestampMs now) {
+  RETURN_IF_ERROR(
+      connection_.Execute(kRenewValidationLease, lease_expires_at, now, result_id, lease_token));
+  if (connection_.Changes() == 0) return Conflict(kValidationLeaseLost);
+  return OkStatus();
+}
+
+Status SqliteMetadataTx::ReleaseValidationJob(const std::string& result_id,
+                                              const std::string& lease_token, TimestampMs now) {
+  RETURN_IF_ERROR(connection_.Execute(kReleaseValidationJob, now, result_id, lease_token));
+  if (connection_.Changes() == 0) return Conflict(kValidationLeaseLost);
+  return connection_.Execute(kSetResultStatus, ToString(ValidationStatus::kPending), now,
+                             result_id);
+}
+
+StatusOr<std::int64_t> SqliteMetadataTx::ReclaimExpiredValidationJobs(TimestampMs now) {
+  RETURN_IF_ERROR(connection_.Execute(kRequeueExpiredResults, now, now));
+  RETURN_IF_ERROR(connection_.Execute(kRequeueExpiredJobs, now, now));
+  return connection_.Changes();
+}
+
+Status SqliteMetadataTx::FinishValidationJob(const ValidationResult& r,
+                                             const std::string& lease_token) {
+  RETURN_IF_ERROR(
+      connection_.Execute(kFinishValidationJob, r.validated_at, r.id, lease_token));
+  if (connection_.Changes() == 0) return Conflict(kValidationLeaseLost);
+  return ExpectOneChange(connection_,
+                         connection_.Execute(kWriteFinishedResult, ToString(r.status), r.summary,
+                                             r.details, r.details_path, r.validated_at, r.id),
+                         "validation result", r.id);
 }
 
 Status SqliteMetadataTx::InsertApiKey(const ApiKey& key) {

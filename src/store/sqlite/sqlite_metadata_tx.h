@@ -31,11 +31,36 @@ class SqliteMetadataTx final : public MetadataTx {
                                                            ModelVersionStatus status) override;
   Status SetVersionStatus(const std::string& id, ModelVersionStatus status,
                           TimestampMs updated_at) override;
+  Status SetVersionIoSignature(const std::string& id, const JsonText& io_signature,
+                               TimestampMs updated_at) override;
+  Status SetVersionValidationDecision(const std::string& id, const JsonText& decision,
+                                      TimestampMs updated_at) override;
   StatusOr<std::int64_t> CountActiveDeployments(const std::string& version_id) override;
 
   Status InsertFeedback(const Feedback& feedback) override;
   StatusOr<Page<Feedback>> ListFeedback(const std::string& version_id, PageRequest page) override;
   StatusOr<FeedbackSummary> SummarizeFeedback(const std::string& version_id) override;
+
+  Status InsertValidationResult(const ValidationResult& result) override;
+  StatusOr<ValidationResult> GetValidationResult(const std::string& id) override;
+  StatusOr<Page<ValidationResult>> ListValidationResults(const std::string& version_id,
+                                                         PageRequest page) override;
+  StatusOr<std::vector<ValidationResult>> ListTriggerResults(
+      const std::string& trigger_id) override;
+  Status EnqueueValidationJob(const ValidationJob& job) override;
+  StatusOr<ValidationJob> GetValidationJob(const std::string& result_id) override;
+  StatusOr<std::vector<ValidationJob>> ListOpenValidationJobs(
+      const std::string& version_id) override;
+  StatusOr<std::optional<ValidationJob>> ClaimValidationJob(const std::string& lease_token,
+                                                            TimestampMs now,
+                                                            TimestampMs lease_expires_at) override;
+  Status RenewValidationLease(const std::string& result_id, const std::string& lease_token,
+                              TimestampMs lease_expires_at, TimestampMs now) override;
+  Status ReleaseValidationJob(const std::string& result_id, const std::string& lease_token,
+                              TimestampMs now) override;
+  StatusOr<std::int64_t> ReclaimExpiredValidationJobs(TimestampMs now) override;
+  Status FinishValidationJob(const ValidationResult& result,
+                             const std::string& lease_token) override;
 
   Status InsertApiKey(const ApiKey& key) override;
   StatusOr<std::optional<ApiKey>> FindApiKeyByHash(const std::string& key_hash) override;
