@@ -174,13 +174,11 @@ StatusOr<ContentPolicy> ParseContentPolicy(std::string_view text, std::string_vi
   ContentPolicy policy;
   policy.source = std::string(source);
   policy.sha256 = Sha256Hex(text);
-  bool has_name = false;
   for (const auto& [key, value] : doc.items()) {
     if (key == "schema_version") continue;
     if (key == "name" || key == "description") {
       if (!value.is_string()) return problems.At(key, "must be a string, got " + Shown(value));
       (key == "name" ? policy.name : policy.description) = value.get<std::string>();
-      has_name = has_name || key == "name";
     } else if (key == "required_parameters") {
       ASSIGN_OR_RETURN(policy.required_parameters,
                        StringList(value, key, true, Identity, problems));
@@ -206,7 +204,7 @@ StatusOr<ContentPolicy> ParseContentPolicy(std::string_view text, std::string_vi
       return problems.At(key, "unknown key (see config/README.md for the schema)");
     }
   }
-  if (!has_name || policy.name.empty()) return problems.At("name", "missing or empty");
+  if (policy.name.empty()) return problems.At("name", "missing or empty");
   RETURN_IF_ERROR(CheckWarningRules(policy.warning_rules, problems));
   RETURN_IF_ERROR(CheckTaskTypesDisjoint(policy, problems));
   return policy;
