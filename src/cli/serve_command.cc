@@ -15,6 +15,8 @@
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
 #include "store/metadata_store_factory.h"
+#include "validation/container/security_container_scanner.h"
+#include "validation/content/content_safety_scanner.h"
 #include "validation/scanner_registry.h"
 
 namespace mlops::cli {
@@ -55,9 +57,21 @@ ValidationSettings ValidationSettingsFrom(const Config& config) {
 }
 
 // The scanners built into this binary, one AddScanner() line each; a scan type without one is
-// SKIPPED ("no scanner for this type is built in").
-validation::ScannerRegistry BuildScanners(const Config& config) {
+// SKIPPED ("no scanner for this type is built in"). A scanner whose settings are wrong (a broken
+// content policy, a malformed scanner URL) stops the start-up rather than failing every scan.
+StatusOr<validation::ScannerRegistry> BuildScanners(const Config& config) {
   validation::ScannerRegistry scanners;
+  ASSIGN_OR_RETURN(auto content,
+                   validation::ContentSafetyScanner::Create({config.content_policy_path}));
+  validation::AddScanner(scanners, std::move(content));
+  ASSIGN_OR_RETURN(auto container,
+                   validation::SecurityContainerScanner::Create(
+                       {.endpoint = config.security_scanner_endpoint,
+                        .api_key = config.security_scanner_api_key,
+                        .timeout_ms = config.security_scanner_timeout_seconds * 1000L,
+                        .max_critical = config.security_scanner_max_critical,
+                        .max_high = config.security_scanner_max_high}));
+  validation::AddScanner(scanners, std::move(container));
   return scanners;
 }
 
@@ -81,7 +95,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   }
 
   RegistryService registry(**store);
-  const validation::ScannerRegistry scanners = BuildScanners(config);
+  StatusOr<validation::ScannerRegistry> scanners = BuildScanners(config);
+  if (!scanners.ok()) return Fail("cannot set up the validation scanners", scanners.status());
   ValidationService validation(**store, **artifacts, ValidationSettingsFrom(config));
   UploadService uploads(**store, **artifacts,
                         {config.model_bucket, config.max_artifact_bytes,
@@ -126,7 +141,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
       {{"host", options.host}, {"port", server.port()}, {"data_dir", config.data_dir}});
   std::cout << "mlops: serving on http://" << options.host << ":" << server.port() << std::endl;
 
-  ValidationJobRunner runner(**store, **artifacts, scanners, validation.settings());
+  ValidationJobRunner runner(**store, **artifacts, *scanners, validation.settings());
   ValidationWorkerPool workers(runner, validation.settings().workers,
                                validation.settings().poll_interval, validation.settings().lease);
   validation.SetQueuedListener([&workers] { workers.Wake(); });

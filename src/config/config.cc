@@ -167,6 +167,17 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_VALIDATION_ALLOW_WARNING", "true", "a WARNING result counts as passed"},
       {"MLOPS_VALIDATION_REQUIRED_SCANS", "security_artifact,functional_io",
        "scans that must pass for VALIDATED (SKIPPED or missing fails the run); 'none' for none"},
+      {"MLOPS_CONTENT_POLICY_PATH", "(built in)",
+       "content_safety policy file (JSON, see config/README.md); unset: config/content_policy.json "
+       "as compiled in"},
+      {"SECURITY_SCANNER_API_ENDPOINT", "(unset)",
+       "base URL of the external container scanner; unset: security_container is SKIPPED"},
+      {"SECURITY_SCANNER_API_KEY", "(unset)", "bearer token for the scanner (never logged)"},
+      {"MLOPS_SECURITY_SCANNER_TIMEOUT_SECONDS", "300", "longest wait for one container scan"},
+      {"MLOPS_SECURITY_SCANNER_MAX_CRITICAL", "0",
+       "more critical vulnerabilities than this fail security_container"},
+      {"MLOPS_SECURITY_SCANNER_MAX_HIGH", "0",
+       "more high vulnerabilities than this fail security_container"},
       {"MLOPS_TEST_ONLY_SCAN_DELAY_MS", "0",
        "TESTING ONLY: each validation job waits this long under its lease before scanning, so "
        "tests can interrupt a run; never set it in production"},
@@ -232,6 +243,15 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
                                 c.validation_required_scans));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_TEST_ONLY_SCAN_DELAY_MS", 0, 3'600'000, c.test_only_scan_delay_ms));
+  ReadString(env, "MLOPS_CONTENT_POLICY_PATH", c.content_policy_path);
+  ReadString(env, "SECURITY_SCANNER_API_ENDPOINT", c.security_scanner_endpoint);
+  ReadString(env, "SECURITY_SCANNER_API_KEY", c.security_scanner_api_key);
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_SECURITY_SCANNER_TIMEOUT_SECONDS", 1, 86400,
+                              c.security_scanner_timeout_seconds));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_SECURITY_SCANNER_MAX_CRITICAL", 0, 1'000'000,
+                              c.security_scanner_max_critical));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_SECURITY_SCANNER_MAX_HIGH", 0, 1'000'000,
+                              c.security_scanner_max_high));
   const std::string& db = c.database_url;
   if (!db.empty() && db.rfind("sqlite:", 0) != 0 && db.rfind("postgresql://", 0) != 0 &&
       db.rfind("postgres://", 0) != 0) {

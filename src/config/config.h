@@ -52,6 +52,14 @@ struct Config {
                                                      ScanType::kFunctionalIo};
   int test_only_scan_delay_ms = 0;  // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
 
+  // The scanners' own settings (validation/*/ say what each one does).
+  std::string content_policy_path;  // empty: the built-in config/content_policy.json
+  std::string security_scanner_endpoint;  // empty: security_container is SKIPPED
+  std::string security_scanner_api_key;   // secret: never logged
+  int security_scanner_timeout_seconds = 300;
+  std::int64_t security_scanner_max_critical = 0;
+  std::int64_t security_scanner_max_high = 0;
+
   // The database URL in force: DATABASE_URL if set, else the SQLite file under data_dir.
   std::string EffectiveDatabaseUrl() const;
 };

@@ -44,6 +44,7 @@ class EmbeddedStores : public TestStores {
 
   std::map<std::string, std::string> ServerEnv() const override { return {}; }
   std::string model_bucket() const override { return "mlops-models"; }
+  std::string reports_bucket() const override { return "mlops-validation-reports"; }
   std::vector<std::string> StoredArtifacts() const override {
     std::vector<std::string> paths;
     for (std::string& path : FilesUnder(artifacts_)) {
@@ -84,6 +85,7 @@ class PostgresS3Stores : public TestStores {
             {"MINIO_VALIDATION_REPORTS_BUCKET_NAME", reports_bucket_}};
   }
   std::string model_bucket() const override { return model_bucket_; }
+  std::string reports_bucket() const override { return reports_bucket_; }
 
   std::vector<std::string> StoredArtifacts() const override {
     // One page is enough: tests store far fewer than 1000 objects.

@@ -24,8 +24,9 @@ class TestStores {
 
   // Variables that point a server at these stores.
   virtual std::map<std::string, std::string> ServerEnv() const = 0;
-  // The bucket artifact paths start with.
+  // The buckets artifact paths and validation report paths start with.
   virtual std::string model_bucket() const = 0;
+  virtual std::string reports_bucket() const = 0;
   // What the model bucket holds, as sorted "<bucket>/<key>" artifact paths; on the filesystem
   // also the temporaries in flight (".tmp/..."), which S3 does not list.
   virtual std::vector<std::string> StoredArtifacts() const = 0;

@@ -94,7 +94,7 @@ TEST_F(ValidationTest, TriggerAnswers202WithPendingResultsAndRunsToADecision) {
     EXPECT_EQ(report.json()["result_id"], result["id"]);
     EXPECT_EQ(report.json()["status"], result["status"]);
     EXPECT_EQ(report.json()["attempt"], 1);
-    EXPECT_EQ(result["details_path"], "mlops-validation-reports/reports/" + version_id + "/" +
+    EXPECT_EQ(result["details_path"], stores_->reports_bucket() + "/reports/" + version_id + "/" +
                                           result["id"].get<std::string>() + ".json");
   }
   // No external container scanner is configured here: that scan is SKIPPED, saying why.
