@@ -38,6 +38,9 @@ constexpr std::pair<std::string_view, std::string_view> kDefaultGlobals[] = {
     {"numpy.core.multiarray", "scalar"},
     {"numpy._core.multiarray", "_reconstruct"},
     {"numpy._core.multiarray", "scalar"},
+    // Protocol 5 pickles of arrays rebuild them from a buffer (numpy/core/numeric.py).
+    {"numpy.core.numeric", "_frombuffer"},
+    {"numpy._core.numeric", "_frombuffer"},
     {"numpy", "ndarray"},
     {"numpy", "dtype"},
     // Protocol 2 pickles of bytes (numpy array data among them) go through _codecs.encode(str,
