@@ -7,6 +7,7 @@
 //   mode % 4 == 3: an artifact named data.npy.
 // Invariants: scanning in-memory bytes never fails (every problem is a finding), slicing never
 // changes the findings, and an empty finding list means the stream parsed.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

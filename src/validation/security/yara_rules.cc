@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 namespace mlops::validation::security {
@@ -98,11 +99,17 @@ struct YaraCallbacks {
     bool found = false;
     const YR_STRING* string = nullptr;
     yr_rule_strings_foreach(rule, string) {
-      const YR_MATCH* match = nullptr;
-      yr_string_matches_foreach(context, string, match) {
-        const auto offset = static_cast<std::uint64_t>(match->base + match->offset);
-        if (!found || offset < first) first = offset;
-        found = true;
+      // libyara 4.2 packs match records without alignment: each is copied out, not read in
+      // place through a misaligned pointer (yr_string_matches_foreach would do that).
+      for (const void* at = context->matches[string->idx].head; at != nullptr;) {
+        YR_MATCH match;
+        std::memcpy(&match, at, sizeof match);
+        if (!match.is_private) {
+          const auto offset = static_cast<std::uint64_t>(match.base + match.offset);
+          if (!found || offset < first) first = offset;
+          found = true;
+        }
+        at = match.next;
       }
     }
     std::string description;
