@@ -182,7 +182,8 @@ TEST_F(ArtifactScanTest, BombsAreCaughtWhetherDeclaredOrHidden) {
   TestEntry lying{"z", zeros, true};
   lying.declared_size = 1024;
   const Scanned hidden = Scan(BuildZip({lying}));
-  EXPECT_TRUE(hidden.Has(FindingKind::kMalformedZip, "z") || hidden.Has(FindingKind::kZipBomb, "z"));
+  EXPECT_TRUE(hidden.Has(FindingKind::kMalformedZip, "z") ||
+              hidden.Has(FindingKind::kZipBomb, "z"));
   // Over the entry size limit.
   settings_.zip_max_entry_bytes = 1000;
   EXPECT_TRUE(Scan(BuildZip({{"big", std::string(2000, 'x')}})).Has(FindingKind::kZipBomb, "big"));
@@ -309,7 +310,8 @@ TEST_F(ArtifactScanTest, OnnxWalkerRejectsWhatItCannotParse) {
 TEST_F(ArtifactScanTest, OnnxExternalDataWithoutLocationIsMalformed) {
   // ModelProto.graph { initializer { name: "w" data_location: EXTERNAL } }
   const std::string tensor = "\x42\x01w\x70\x01"s;
-  EXPECT_TRUE(Scan(Field(7, Field(5, tensor)), "m.onnx").Has(FindingKind::kMalformedOnnx, "tensor w"));
+  EXPECT_TRUE(
+      Scan(Field(7, Field(5, tensor)), "m.onnx").Has(FindingKind::kMalformedOnnx, "tensor w"));
 }
 
 TEST(ExternalDataLocationTest, StaysInsideTheModelDirectory) {

@@ -119,7 +119,8 @@ class OnnxWalker {
  private:
   // Walks fields up to `end`. `tensor` collects what a kTensor or kStringStringEntry holds.
   Status WalkMessage(Message type, std::uint64_t end, std::size_t depth, TensorPlacement* tensor) {
-    if (depth > kMaxDepth) return Malformed("messages nest deeper than " + std::to_string(kMaxDepth));
+    if (depth > kMaxDepth)
+      return Malformed("messages nest deeper than " + std::to_string(kMaxDepth));
     std::string entry_key, entry_value;
     while (cursor_.position() < end) {
       ASSIGN_OR_RETURN(const std::uint64_t key, cursor_.Varint(end));

@@ -85,7 +85,8 @@ ScanOutcome Outcome(const FindingSink& findings, const ArtifactScanStats& stats,
   report.Key("summary").String(outcome.summary);
   WriteStats(report, stats, yara_rules);
   WriteCounts(report, findings);
-  report.Key("findings_truncated").Raw(findings.total() > findings.kept().size() ? "true" : "false");
+  report.Key("findings_truncated")
+      .Raw(findings.total() > findings.kept().size() ? "true" : "false");
   report.Key("findings").BeginArray();
   for (const Finding& finding : findings.kept()) WriteFinding(report, finding, true);
   report.EndArray().EndObject();

@@ -30,7 +30,9 @@ class SecurityArtifactScanner : public Scanner {
   SecurityArtifactScanner(security::SecurityScanSettings settings,
                           security::GlobalAllowList allow_list,
                           std::shared_ptr<const security::YaraRules> yara)
-      : settings_(std::move(settings)), allow_list_(std::move(allow_list)), yara_(std::move(yara)) {}
+      : settings_(std::move(settings)),
+        allow_list_(std::move(allow_list)),
+        yara_(std::move(yara)) {}
 
   const security::SecurityScanSettings settings_;
   const security::GlobalAllowList allow_list_;

@@ -164,7 +164,9 @@ Status YaraStreamScanner::ScanWindow() {
   const int result = yr_scanner_scan_mem(
       scanner_, reinterpret_cast<const std::uint8_t*>(window_.data()), window_.size());
   if (result == ERROR_SCAN_TIMEOUT) return Internal("YARA scan timed out");
-  if (result != ERROR_SUCCESS) return Internal("YARA scan failed (error " + std::to_string(result) + ")");
+  if (result != ERROR_SUCCESS) {
+    return Internal("YARA scan failed (error " + std::to_string(result) + ")");
+  }
   return OkStatus();
 }
 

@@ -44,7 +44,8 @@ struct DirectoryLocation {
 StatusOr<DirectoryLocation> FindDirectory(ByteSource& source) {
   const std::uint64_t size = source.size();
   if (size < kEndOfDirectorySize) return Malformed("too short for a zip file");
-  const std::uint64_t tail_size = std::min<std::uint64_t>(size, kEndOfDirectorySize + kMaxCommentSize);
+  const std::uint64_t tail_size =
+      std::min<std::uint64_t>(size, kEndOfDirectorySize + kMaxCommentSize);
   std::string tail(tail_size, '\0');
   RETURN_IF_ERROR(ReadFully(source, size - tail_size, tail.data(), tail.size()));
   std::size_t at = tail.size() - kEndOfDirectorySize + 1;
@@ -154,8 +155,10 @@ class InflateStream : public ByteStream {
                              " bytes");
     }
     if (out >= limits_.ratio_floor &&
-        static_cast<double>(out) > limits_.max_ratio * static_cast<double>(std::max<uLong>(z_.total_in, 1))) {
-      return TooLarge("compression ratio above " + std::to_string(limits_.max_ratio));
+        static_cast<double>(out) >
+            limits_.max_ratio * static_cast<double>(std::max<uLong>(z_.total_in, 1))) {
+      return TooLarge("inflates at a compression ratio above " +
+                      std::to_string(static_cast<long>(limits_.max_ratio)) + ":1");
     }
     return OkStatus();
   }
