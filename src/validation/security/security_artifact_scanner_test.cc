@@ -4,7 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <iterator>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace mlops::validation {
 namespace {
@@ -135,6 +139,25 @@ TEST_F(SecurityArtifactScannerTest, UnreadableFileFails) {
   EXPECT_EQ(outcome.status, ValidationStatus::kFailed);
   EXPECT_NE(outcome.summary.find("could not be scanned"), std::string::npos);
   EXPECT_TRUE(nlohmann::json::parse(outcome.details).contains("error"));
+}
+
+TEST_F(SecurityArtifactScannerTest, ConcurrentScansShareOneScanner) {
+  const std::string files[] = {"benign/torchscript.pt", "malicious/torch_posix_system.pt",
+                               "malicious/reverse_shell_string.pkl", "benign/arrays.npz"};
+  std::string expected[std::size(files)];
+  for (std::size_t i = 0; i < std::size(files); ++i) expected[i] = ScanCorpusFile(files[i]).report;
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 20; ++round) {
+        const std::size_t i = (t + round) % std::size(files);
+        if (ScanCorpusFile(files[i]).report != expected[i]) ++mismatches;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
 }
 
 TEST(SecurityArtifactScannerCreateTest, ExtraAllowedGlobalsMustBeDotted) {
