@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libssl-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev libyara-dev
   wrk clang libclang-rt-14-dev
   awscli
 )

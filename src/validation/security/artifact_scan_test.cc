@@ -1,0 +1,331 @@
+#include "validation/security/artifact_scan.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "validation/security/embedded_rules.h"
+#include "validation/security/onnx_external_data.h"
+
+namespace mlops::validation::security {
+namespace {
+
+using namespace std::string_literals;
+
+std::string Le(std::uint64_t value, int bytes) {
+  std::string out;
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<char>(value >> (8 * i)));
+  return out;
+}
+
+std::string RawDeflate(const std::string& data) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// Writes zips field by field, so tests can build what no well-behaved writer would.
+struct TestEntry {
+  TestEntry(std::string entry_name, std::string content, bool deflated = false)
+      : name(std::move(entry_name)), data(std::move(content)), deflate(deflated) {}
+
+  std::string name;
+  std::string data;                 // the uncompressed content
+  bool deflate = false;
+  std::optional<std::uint64_t> declared_size;  // overrides the uncompressed size
+  std::uint16_t flags = 0;
+  std::uint16_t method_override = 0xffff;
+  std::uint32_t unix_mode = 0100644;
+  bool zip64 = false;               // sizes and offset in a ZIP64 extra field
+  std::optional<std::uint64_t> local_offset_override;
+  std::string padding;              // bytes after the data, counted in the compressed size
+};
+
+std::string BuildZip(const std::vector<TestEntry>& entries) {
+  std::string file, directory;
+  for (const TestEntry& e : entries) {
+    const std::string stored = (e.deflate ? RawDeflate(e.data) : e.data) + e.padding;
+    const std::uint16_t method = e.method_override != 0xffff ? e.method_override
+                                                              : (e.deflate ? 8 : 0);
+    const std::uint64_t size = e.declared_size.value_or(e.data.size());
+    const std::uint64_t offset = e.local_offset_override.value_or(file.size());
+    const std::uint32_t crc = crc32(0, reinterpret_cast<const Bytef*>(e.data.data()),
+                                    static_cast<uInt>(e.data.size()));
+    file += Le(0x04034b50, 4) + Le(20, 2) + Le(e.flags, 2) + Le(method, 2) + Le(0, 4) +
+            Le(crc, 4) + Le(stored.size(), 4) + Le(size, 4) + Le(e.name.size(), 2) + Le(0, 2) +
+            e.name + stored;
+    std::string extra;
+    std::uint64_t csize = stored.size(), usize = size, coffset = offset;
+    if (e.zip64) {
+      extra = Le(1, 2) + Le(24, 2) + Le(usize, 8) + Le(csize, 8) + Le(coffset, 8);
+      csize = usize = coffset = 0xffffffff;
+    }
+    directory += Le(0x02014b50, 4) + Le(3 << 8 | 20, 2) + Le(20, 2) + Le(e.flags, 2) +
+                 Le(method, 2) + Le(0, 4) + Le(crc, 4) + Le(csize, 4) + Le(usize, 4) +
+                 Le(e.name.size(), 2) + Le(extra.size(), 2) + Le(0, 2) + Le(0, 2) + Le(0, 2) +
+                 Le(static_cast<std::uint64_t>(e.unix_mode) << 16, 4) + Le(coffset, 4) + e.name +
+                 extra;
+  }
+  const std::uint64_t directory_offset = file.size();
+  file += directory;
+  file += Le(0x06054b50, 4) + Le(0, 4) + Le(entries.size(), 2) + Le(entries.size(), 2) +
+          Le(directory.size(), 4) + Le(directory_offset, 4) + Le(0, 2);
+  return file;
+}
+
+std::string ReadCorpus(const std::string& relative) {
+  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/corpus/security/" + relative,
+                   std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// A length-delimited protobuf field.
+std::string Field(int number, const std::string& body) {
+  std::string out(1, static_cast<char>(number << 3 | 2));
+  for (std::uint64_t n = body.size(); ; n >>= 7) {
+    if (n < 0x80) {
+      out.push_back(static_cast<char>(n));
+      break;
+    }
+    out.push_back(static_cast<char>((n & 0x7f) | 0x80));
+  }
+  return out + body;
+}
+
+struct Scanned {
+  Status status;
+  std::vector<Finding> findings;
+  ArtifactScanStats stats;
+
+  bool Has(FindingKind kind, const std::string& subject = "") const {
+    for (const Finding& f : findings) {
+      if (f.kind == kind && (subject.empty() || f.subject == subject)) return true;
+    }
+    return false;
+  }
+};
+
+class ArtifactScanTest : public testing::Test {
+ protected:
+  Scanned Scan(const std::string& bytes, const std::string& name = "artifact",
+               ModelFormat format = ModelFormat::kOther) {
+    static const auto yara = YaraRules::Compile(embedded::BuiltinYaraRules(), {});
+    EXPECT_TRUE(yara.ok());
+    const GlobalAllowList allow_list = GlobalAllowList::Default();
+    const ScanRules rules{allow_list, yara->get(), settings_, {}};
+    MemoryByteSource source(bytes);
+    FindingSink sink;
+    Scanned scanned;
+    scanned.status = ScanArtifact(source, name, format, rules, sink, scanned.stats);
+    scanned.findings = sink.kept();
+    return scanned;
+  }
+
+  SecurityScanSettings settings_;
+};
+
+const std::string kEvilPickle = "\x80\x02" "cos\nsystem\nX\x02\x00\x00\x00id\x85R."s;
+const std::string kCleanPickle = "\x80\x02]q\x00(K\x01K\x02e."s;
+
+TEST_F(ArtifactScanTest, CleanZipOfPicklesPasses) {
+  const Scanned scanned = Scan(BuildZip({{"m/data.pkl", kCleanPickle},
+                                         {"m/extra.pkl", kCleanPickle, true},
+                                         {"m/data/0", std::string(64, '\x80')}}));
+  ASSERT_TRUE(scanned.status.ok());
+  EXPECT_TRUE(scanned.findings.empty());
+  EXPECT_EQ(scanned.stats.zip_entries, 3u);
+  EXPECT_EQ(scanned.stats.pickle.pickles, 2u);
+}
+
+TEST_F(ArtifactScanTest, PicklesAreFoundByContentWhateverTheirName) {
+  const Scanned stored = Scan(BuildZip({{"weights", kEvilPickle}}));
+  EXPECT_TRUE(stored.Has(FindingKind::kDisallowedGlobal, "os.system"));
+  const Scanned deflated = Scan(BuildZip({{"weights", kEvilPickle, true}}));
+  EXPECT_TRUE(deflated.Has(FindingKind::kDisallowedGlobal, "os.system"));
+  // Tensor storages are raw bytes, never parsed as pickles (YARA still reads them).
+  const Scanned storage = Scan(BuildZip({{"archive/data/0", "\x80\x02garbage"s}}));
+  EXPECT_TRUE(storage.findings.empty());
+}
+
+TEST_F(ArtifactScanTest, UnsafePathsAreFindings) {
+  for (const std::string name : {"/etc/cron.d/x", "..\\evil", "a/../../b", "C:/x", "a/.."}) {
+    const Scanned scanned = Scan(BuildZip({{name, "x"}}));
+    EXPECT_TRUE(scanned.Has(FindingKind::kUnsafeZipPath, name)) << name;
+  }
+  EXPECT_TRUE(Scan(BuildZip({{"a/..b/c", "x"}})).findings.empty());
+}
+
+TEST_F(ArtifactScanTest, SymlinksAreFindings) {
+  TestEntry link{"model.bin", "/etc/passwd"};
+  link.unix_mode = 0120777;
+  EXPECT_TRUE(Scan(BuildZip({link})).Has(FindingKind::kZipSymlink, "model.bin"));
+}
+
+TEST_F(ArtifactScanTest, BombsAreCaughtWhetherDeclaredOrHidden) {
+  const std::string zeros(4 << 20, '\0');
+  EXPECT_TRUE(Scan(BuildZip({{"z", zeros, true}})).Has(FindingKind::kZipBomb, "z"));
+  // Declared small (so the directory's ratio looks harmless): the inflater stops at the size.
+  TestEntry lying{"z", zeros, true};
+  lying.declared_size = 1024;
+  const Scanned hidden = Scan(BuildZip({lying}));
+  EXPECT_TRUE(hidden.Has(FindingKind::kMalformedZip, "z") ||
+              hidden.Has(FindingKind::kZipBomb, "z"));
+  // Over the entry size limit.
+  settings_.zip_max_entry_bytes = 1000;
+  EXPECT_TRUE(Scan(BuildZip({{"big", std::string(2000, 'x')}})).Has(FindingKind::kZipBomb, "big"));
+}
+
+TEST_F(ArtifactScanTest, ActualRatioIsCheckedWhileInflating) {
+  settings_.zip_ratio_floor_bytes = 1024;
+  settings_.zip_max_compression_ratio = 5;
+  // Padding after the deflate stream makes the directory's ratio look like 2:1; the inflater
+  // measures the bytes the stream really used.
+  TestEntry entry{"text", std::string(64 << 10, 'a'), true};
+  entry.padding = std::string(32 << 10, 'p');
+  const Scanned scanned = Scan(BuildZip({entry}));
+  ASSERT_EQ(scanned.findings.size(), 1u);
+  EXPECT_EQ(scanned.findings[0].kind, FindingKind::kZipBomb);
+  EXPECT_NE(scanned.findings[0].message.find("compression ratio above"), std::string::npos);
+}
+
+TEST_F(ArtifactScanTest, OverlappingEntriesAreABomb) {
+  TestEntry first{"a", "payload"};
+  TestEntry second{"a", "payload"};
+  second.local_offset_override = 0;
+  const Scanned scanned = Scan(BuildZip({first, second}));
+  EXPECT_TRUE(scanned.Has(FindingKind::kZipBomb));
+}
+
+TEST_F(ArtifactScanTest, Zip64FieldsAreApplied) {
+  TestEntry entry{"m/data.pkl", kEvilPickle};
+  entry.zip64 = true;
+  const Scanned scanned = Scan(BuildZip({entry}));
+  ASSERT_TRUE(scanned.status.ok());
+  EXPECT_TRUE(scanned.Has(FindingKind::kDisallowedGlobal, "os.system"));
+}
+
+TEST_F(ArtifactScanTest, EntriesThatCannotBeReadAreFindings) {
+  TestEntry encrypted{"e.pkl", kCleanPickle};
+  encrypted.flags = 1;
+  EXPECT_TRUE(Scan(BuildZip({encrypted})).Has(FindingKind::kMalformedZip, "e.pkl"));
+  TestEntry bzip2{"b.pkl", kCleanPickle};
+  bzip2.method_override = 12;
+  EXPECT_TRUE(Scan(BuildZip({bzip2})).Has(FindingKind::kMalformedZip, "b.pkl"));
+  TestEntry corrupt{"c.pkl", kCleanPickle, true};
+  std::string zip = BuildZip({corrupt});
+  zip[30 + 5] = '\xff';  // into the deflate stream
+  zip[30 + 6] = '\xff';
+  const Scanned scanned = Scan(zip);
+  EXPECT_FALSE(scanned.findings.empty());
+}
+
+TEST_F(ArtifactScanTest, TruncatedZipsAreFindingsNotErrors) {
+  const std::string zip = ReadCorpus("benign/state_dict.pt");
+  ASSERT_FALSE(zip.empty());
+  for (std::size_t cut : {zip.size() - 1, zip.size() - 30, zip.size() / 2, std::size_t{10}}) {
+    const Scanned scanned = Scan(zip.substr(0, cut), "model.pt");
+    EXPECT_TRUE(scanned.status.ok()) << cut;
+    EXPECT_FALSE(scanned.findings.empty()) << cut;
+  }
+}
+
+TEST_F(ArtifactScanTest, TooManyEntriesIsAFinding) {
+  settings_.zip_max_entries = 2;
+  EXPECT_TRUE(Scan(BuildZip({{"a", "1"}, {"b", "2"}, {"c", "3"}})).Has(FindingKind::kZipBomb));
+}
+
+TEST_F(ArtifactScanTest, NestedZipsAreNotOpened) {
+  // Documented limit: an inner zip is matched by YARA only, so an import in it is not seen...
+  const std::string inner = BuildZip({{"x", "\x80\x02" "cnumpy\nload\n."s}});
+  EXPECT_FALSE(Scan(BuildZip({{"inner.zip", inner}})).Has(FindingKind::kDisallowedGlobal));
+  // ...but known payloads are.
+  EXPECT_TRUE(Scan(BuildZip({{"inner.zip", BuildZip({{"x", kEvilPickle}})}}))
+                  .Has(FindingKind::kYaraMatch, "pickle_global_command_execution"));
+}
+
+TEST_F(ArtifactScanTest, NpyObjectArraysAreScannedAsPickles) {
+  const auto npy = [](const std::string& header, const std::string& data) {
+    return "\x93NUMPY\x01\x00"s + Le(header.size(), 2) + header + data;
+  };
+  EXPECT_TRUE(Scan(npy("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }\n", kEvilPickle))
+                  .Has(FindingKind::kDisallowedGlobal, "os.system"));
+  EXPECT_TRUE(
+      Scan(npy("{'descr': [('a', '<f4'), ('b', '|O')], 'fortran_order': False, 'shape': (1,), }",
+               kEvilPickle))
+          .Has(FindingKind::kDisallowedGlobal, "os.system"));
+  // Not an object array: the bytes are numbers, never unpickled.
+  EXPECT_TRUE(Scan(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",
+                       "\x80\x02" "cnumpy\nload\n."s))
+                  .findings.empty());
+  EXPECT_TRUE(Scan(npy("{'fortran_order': False}", "")).Has(FindingKind::kMalformedNpy));
+  EXPECT_TRUE(Scan(npy("{'descr': 12}", "")).Has(FindingKind::kMalformedNpy));
+  EXPECT_TRUE(Scan("\x93NUMPY\x01\x00\xff\xff"s).Has(FindingKind::kMalformedNpy));
+  EXPECT_TRUE(Scan("\x93NUMPY\x07\x00\x00\x00"s).Has(FindingKind::kMalformedNpy));
+}
+
+TEST_F(ArtifactScanTest, ProtocolZeroPicklesNeedAPickleExtension) {
+  const std::string p0 = "cos\nsystem\n(S'id'\ntR."s;
+  EXPECT_TRUE(Scan(p0, "model.pth").Has(FindingKind::kDisallowedGlobal, "os.system"));
+  // Without one the file is opaque: only YARA looks, and it knows this payload.
+  const Scanned opaque = Scan(p0, "model.dat");
+  EXPECT_EQ(opaque.stats.format, ArtifactFormat::kOpaque);
+  EXPECT_TRUE(opaque.Has(FindingKind::kYaraMatch, "pickle_global_command_execution"));
+}
+
+TEST_F(ArtifactScanTest, OnnxWalkerRejectsWhatItCannotParse) {
+  const std::string onnx = ReadCorpus("malicious/escaping_external_data.onnx");
+  ASSERT_FALSE(onnx.empty());
+  EXPECT_TRUE(Scan(onnx, "m.onnx").Has(FindingKind::kEscapingExternalData, "../../etc/passwd"));
+  for (std::size_t cut = 1; cut < onnx.size(); cut += 7) {
+    const Scanned scanned = Scan(onnx.substr(0, cut), "m.onnx");
+    EXPECT_TRUE(scanned.status.ok());
+    EXPECT_FALSE(scanned.findings.empty()) << cut;
+  }
+  EXPECT_TRUE(Scan("\x3a\xff\xff\xff\xff\x0f"s, "m.onnx").Has(FindingKind::kMalformedOnnx));
+  EXPECT_TRUE(Scan("\x0f"s, "m.onnx").Has(FindingKind::kMalformedOnnx));
+  // Graphs in attributes of nodes of graphs, 1000 deep: refused, not a stack overflow.
+  std::string graph;
+  for (int i = 0; i < 1000; ++i) {
+    graph = Field(1, Field(5, Field(6, graph)));  // Graph.node(Node.attribute(Attribute.g))
+  }
+  const Scanned deep = Scan(Field(7, graph), "m.onnx");
+  ASSERT_EQ(deep.findings.size(), 1u);
+  EXPECT_NE(deep.findings[0].message.find("nest deeper"), std::string::npos);
+}
+
+TEST_F(ArtifactScanTest, OnnxExternalDataWithoutLocationIsMalformed) {
+  // ModelProto.graph { initializer { name: "w" data_location: EXTERNAL } }
+  const std::string tensor = "\x42\x01w\x70\x01"s;
+  EXPECT_TRUE(
+      Scan(Field(7, Field(5, tensor)), "m.onnx").Has(FindingKind::kMalformedOnnx, "tensor w"));
+}
+
+TEST(ExternalDataLocationTest, StaysInsideTheModelDirectory) {
+  EXPECT_TRUE(ExternalDataLocationStaysInside("weights.bin"));
+  EXPECT_TRUE(ExternalDataLocationStaysInside("w/../weights.bin"));
+  EXPECT_TRUE(ExternalDataLocationStaysInside("./w/x.bin"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("../weights.bin"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("w/../../x"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("..\\x"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("/etc/passwd"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("\\\\server\\share"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside("C:\\x"));
+  EXPECT_FALSE(ExternalDataLocationStaysInside(""));
+}
+
+}  // namespace
+}  // namespace mlops::validation::security
