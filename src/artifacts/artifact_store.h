@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/sha256.h"
+#include "common/background_sha256.h"
 #include "common/status.h"
 
 namespace mlops {
@@ -48,7 +48,7 @@ class ArtifactWriter {
 
   std::int64_t max_bytes_;
   std::int64_t bytes_written_ = 0;
-  Sha256 hash_;
+  BackgroundSha256 hash_;  // hashes on its own thread while WriteImpl() runs on the caller's
   std::optional<ArtifactInfo> finished_;
   bool failed_ = false;
   bool published_ = false;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -77,6 +78,59 @@ TEST_F(VersionsTest, LargerArtifactHasItsSizeAndDigest) {
   EXPECT_EQ(v["artifact_size_bytes"], bytes.size());
   EXPECT_EQ(v["artifact_sha256"], Sha256Hex(bytes));
   EXPECT_EQ(Sha256Hex(stores_->ReadArtifact(v["artifact_path"])), Sha256Hex(bytes));
+}
+
+// The head of an upload request on a raw connection; `framing` is its Content-Length or
+// Transfer-Encoding field.
+std::string UploadHead(const std::string& path, const std::string& framing) {
+  return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + kAdminKey + "\r\n" +
+         kMultipartType + "\r\n" + framing + "\r\n\r\n";
+}
+
+// A body of known length is read apart from the next request, even when both arrive together.
+TEST_F(VersionsTest, UploadAndAPipelinedRequestShareAConnection) {
+  const std::string bytes = PseudoRandomBytes(3 * 1024 * 1024 + 5, 4);
+  const std::string body =
+      MultipartBody({{"version_details", VersionDetails("1").dump()}, {"file", bytes, "m.onnx"}});
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.Send(UploadHead(VersionsPath(), "Content-Length: " + std::to_string(body.size())) +
+                     body + "GET " + VersionsPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                     "X-API-Key: " + kAdminKey + "\r\n\r\n"));
+  std::optional<RawResponse> upload = c.ReadResponse();
+  ASSERT_TRUE(upload.has_value()) << c.received();
+  ASSERT_EQ(upload->status, 201) << upload->body;
+  const json v = json::parse(upload->body);
+  EXPECT_EQ(v["artifact_size_bytes"], bytes.size());
+  EXPECT_EQ(v["artifact_sha256"], Sha256Hex(bytes));
+  std::optional<RawResponse> list = c.ReadResponse();
+  ASSERT_TRUE(list.has_value()) << "the pipelined request got no answer: " << c.received();
+  EXPECT_EQ(list->status, 200) << list->body;
+  EXPECT_EQ(json::parse(list->body).size(), 1u) << list->body;
+}
+
+TEST_F(VersionsTest, ChunkedUploadIsStoredWithItsDigest) {
+  const std::string bytes = PseudoRandomBytes(2 * 1024 * 1024 + 9, 5);
+  const std::string body =
+      MultipartBody({{"version_details", VersionDetails("1").dump()}, {"file", bytes, "m.onnx"}});
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.Send(UploadHead(VersionsPath(), "Transfer-Encoding: chunked")));
+  constexpr std::size_t kChunk = 100000;
+  for (std::size_t pos = 0; pos < body.size(); pos += kChunk) {
+    const std::string_view chunk = std::string_view(body).substr(pos, kChunk);
+    char size_line[32];
+    std::snprintf(size_line, sizeof size_line, "%zx\r\n", chunk.size());
+    ASSERT_TRUE(c.Send(size_line + std::string(chunk) + "\r\n"));
+  }
+  ASSERT_TRUE(c.Send("0\r\n\r\n"));
+  std::optional<RawResponse> r = c.ReadResponse(std::chrono::seconds(20));
+  ASSERT_TRUE(r.has_value()) << c.received();
+  ASSERT_EQ(r->status, 201) << r->body;
+  const json v = json::parse(r->body);
+  EXPECT_EQ(v["artifact_size_bytes"], bytes.size());
+  EXPECT_EQ(v["artifact_sha256"], Sha256Hex(bytes));
+  EXPECT_EQ(ReadFile(ArtifactsDir() + "/" + v["artifact_path"].get<std::string>()), bytes);
 }
 
 class StagingUploadTest : public VersionsTest {
