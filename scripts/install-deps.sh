@@ -12,6 +12,9 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk clang libclang-rt-14-dev
+  # the model runtime (libtorch-dev is optional: MLOPS_WITH_TORCH) and the corpus generators
+  libopencv-dev libonnx-dev libprotobuf-dev libarchive-dev libtorch-dev
+  python3-onnx python3-torch python3-numpy
   awscli
 )
 # The S3 test server (npm s3rver) needs Node.js and npm; a Node.js from elsewhere (e.g.
