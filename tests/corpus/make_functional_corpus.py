@@ -8,6 +8,7 @@ models (the TorchScript zip may still differ in its archive metadata).
 """
 import io
 import os
+import tarfile
 import zipfile
 
 import numpy as np
@@ -85,16 +86,35 @@ def write_zip(name, entries):
         f.write(buffer.getvalue())
 
 
-def write_savedmodel_zips():
+def write_tar_gz(name, entries):
+    """A gzipped tar with fixed metadata; entries ending in '/' are directories."""
+    with open(os.path.join(OUT, name), "wb") as raw:
+        with tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.USTAR_FORMAT) as archive:
+            for entry_name, data in entries:
+                info = tarfile.TarInfo(entry_name.rstrip("/"))
+                info.mtime = 1767225600  # 2026-01-01
+                if entry_name.endswith("/"):
+                    info.type, info.mode = tarfile.DIRTYPE, 0o755
+                    archive.addfile(info)
+                else:
+                    info.size, info.mode = len(data), 0o644
+                    archive.addfile(info, io.BytesIO(data))
+
+
+def write_savedmodel_archives():
     # No TensorFlow in Debian: the directory structure with placeholder contents.
     placeholder = b"placeholder: structure only, not a real SavedModel protobuf\n"
-    write_zip("savedmodel_structure.zip", [
+    layout = [
         ("my_model/", b""),
         ("my_model/saved_model.pb", placeholder),
         ("my_model/variables/", b""),
         ("my_model/variables/variables.index", b""),
         ("my_model/variables/variables.data-00000-of-00001", b""),
-    ])
+    ]
+    write_zip("savedmodel_structure.zip", layout)
+    # A tar of the directory's contents, as `tar -C my_model -czf ... .` makes it.
+    write_tar_gz("savedmodel_structure.tar.gz",
+                 [("./" + name[len("my_model/"):], data) for name, data in layout[1:]])
     write_zip("savedmodel_missing_variables.zip", [
         ("my_model/", b""),
         ("my_model/saved_model.pb", placeholder),
@@ -105,7 +125,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     write_onnx_models()
     write_torchscript_model()
-    write_savedmodel_zips()
+    write_savedmodel_archives()
 
 
 if __name__ == "__main__":
