@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 #include "runtime/runtime_factory.h"
 #include "validation/functional/functional_corpus_test_util.h"
@@ -176,6 +178,32 @@ TEST(FunctionalIoScannerTest, AMissingArtifactFails) {
   const ScanOutcome outcome = Scan(CorpusSubject("no_such_model.onnx", ModelFormat::kOnnx));
   EXPECT_EQ(outcome.status, ValidationStatus::kFailed);
   EXPECT_THAT(outcome.summary, HasSubstr("cannot open"));
+}
+
+TEST(FunctionalIoScannerTest, OneScannerServesSeveralThreadsAtOnce) {
+  FunctionalIoScanner scanner;
+  const CorpusSubject onnx("tiny_gemm_relu.onnx", ModelFormat::kOnnx);
+  const CorpusSubject torchscript("tiny_linear.torchscript.pt", ModelFormat::kPytorchTorchscript,
+                                  kTorchscriptParameters);
+  const ValidationStatus torchscript_expected =
+      runtime::HasTorchscriptRuntime() ? ValidationStatus::kPassed : ValidationStatus::kSkipped;
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 5;
+  std::vector<int> as_expected(kThreads, 0);  // one slot per thread: no sharing
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      const bool is_torchscript = i % 2 == 1;
+      for (int round = 0; round < kRounds; ++round) {
+        const ScanOutcome outcome = scanner.Scan((is_torchscript ? torchscript : onnx).subject());
+        const ValidationStatus expected =
+            is_torchscript ? torchscript_expected : ValidationStatus::kPassed;
+        if (outcome.status == expected) ++as_expected[i];
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < kThreads; ++i) EXPECT_EQ(as_expected[i], kRounds) << "thread " << i;
 }
 
 }  // namespace
