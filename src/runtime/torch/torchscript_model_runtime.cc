@@ -208,3 +208,9 @@ StatusOr<std::unique_ptr<LoadedModel>> TorchscriptModelRuntime::Load(
 }
 
 }  // namespace mlops::runtime
+
+// The module's entry point (kTorchscriptModuleEntryPoint).
+extern "C" __attribute__((visibility("default"))) mlops::runtime::ModelRuntime*
+MlopsNewTorchscriptModelRuntime() {
+  return new mlops::runtime::TorchscriptModelRuntime();
+}

@@ -1,11 +1,11 @@
-#include "runtime/torch/torchscript_model_runtime.h"
-
+// Through the factory, as the service reaches it: the adapter lives in its own module.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 #include "runtime/input_generator.h"
+#include "runtime/runtime_factory.h"
 #include "validation/functional/functional_corpus_test_util.h"
 
 namespace mlops::runtime {
@@ -22,9 +22,19 @@ TensorSpec Float32Input(std::vector<std::int64_t> shape) {
   return spec;
 }
 
-TEST(TorchscriptModelRuntimeTest, NamesArgumentsButKnowsNoTypesOrShapes) {
-  TorchscriptModelRuntime runtime;
-  auto model = runtime.Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
+class TorchscriptModelRuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto runtime = MakeModelRuntime(ModelFormat::kPytorchTorchscript);
+    ASSERT_TRUE(runtime.ok()) << runtime.status().ToString();
+    runtime_ = std::move(runtime).value();
+  }
+
+  std::unique_ptr<ModelRuntime> runtime_;
+};
+
+TEST_F(TorchscriptModelRuntimeTest, NamesArgumentsButKnowsNoTypesOrShapes) {
+  auto model = runtime_->Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   const IoSignature& signature = (*model)->signature();
   ASSERT_EQ(signature.inputs.size(), 1u);
@@ -35,9 +45,8 @@ TEST(TorchscriptModelRuntimeTest, NamesArgumentsButKnowsNoTypesOrShapes) {
   EXPECT_EQ(signature.outputs[0].name, "output_0");
 }
 
-TEST(TorchscriptModelRuntimeTest, RunsOnGeneratedInputs) {
-  TorchscriptModelRuntime runtime;
-  auto model = runtime.Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
+TEST_F(TorchscriptModelRuntimeTest, RunsOnGeneratedInputs) {
+  auto model = runtime_->Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   auto inputs = GenerateInputs({Float32Input({2, 4})}, {});
   ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
@@ -49,9 +58,8 @@ TEST(TorchscriptModelRuntimeTest, RunsOnGeneratedInputs) {
   EXPECT_EQ((*outputs)[0].data.size(), 2 * 2 * sizeof(float));
 }
 
-TEST(TorchscriptModelRuntimeTest, AShapeTheModelRejectsFailsWithLibtorchsMessage) {
-  TorchscriptModelRuntime runtime;
-  auto model = runtime.Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
+TEST_F(TorchscriptModelRuntimeTest, AShapeTheModelRejectsFailsWithLibtorchsMessage) {
+  auto model = runtime_->Load(FunctionalCorpus("tiny_linear.torchscript.pt"));
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   auto inputs = GenerateInputs({Float32Input({1, 5})}, {});
   ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
@@ -62,17 +70,15 @@ TEST(TorchscriptModelRuntimeTest, AShapeTheModelRejectsFailsWithLibtorchsMessage
   EXPECT_THAT(outputs.status().message(), HasSubstr("shapes cannot be multiplied"));
 }
 
-TEST(TorchscriptModelRuntimeTest, FailsAFileThatIsNotTorchScript) {
-  TorchscriptModelRuntime runtime;
-  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+TEST_F(TorchscriptModelRuntimeTest, FailsAFileThatIsNotTorchScript) {
+  auto model = runtime_->Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(model.status().message(), HasSubstr("libtorch: "));
 }
 
-TEST(TorchscriptModelRuntimeTest, MissingFileIsNotFound) {
-  TorchscriptModelRuntime runtime;
-  auto model = runtime.Load(FunctionalCorpus("no_such_model.pt"));
+TEST_F(TorchscriptModelRuntimeTest, MissingFileIsNotFound) {
+  auto model = runtime_->Load(FunctionalCorpus("no_such_model.pt"));
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kNotFound);
 }
