@@ -1,7 +1,6 @@
 #include "runtime/onnx_model_runtime.h"
 
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
@@ -13,11 +12,24 @@
 namespace mlops::runtime {
 namespace {
 
-StatusOr<std::string> ReadWholeFile(const std::filesystem::path& file) {
+// Protobuf parses at most 2 GiB; a larger file is refused before it is read into memory.
+constexpr std::uintmax_t kMaxOnnxFileBytes = std::numeric_limits<int>::max();
+
+StatusOr<std::string> ReadModelFile(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  if (error) return NotFound("cannot open model file " + file.string());
+  if (size > kMaxOnnxFileBytes) {
+    return InvalidArgument(
+        "ONNX model is larger than protobuf's 2 GiB limit (external data is "
+        "not supported)");
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) return NotFound("cannot open model file " + file.string());
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Internal("cannot read model file " + file.string());
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    return Internal("cannot read model file " + file.string());
+  }
   return bytes;
 }
 
@@ -181,7 +193,7 @@ class OnnxLoadedModel final : public LoadedModel {
 
 StatusOr<std::unique_ptr<LoadedModel>> OnnxModelRuntime::Load(
     const std::filesystem::path& model_file) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(model_file));
+  ASSIGN_OR_RETURN(std::string bytes, ReadModelFile(model_file));
   ASSIGN_OR_RETURN(IoSignature signature, CheckOnnxModel(bytes));
   try {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
