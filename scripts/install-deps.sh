@@ -13,6 +13,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev libyara-dev
   wrk clang libclang-rt-14-dev
+  # the model runtime (libtorch-dev is optional: MLOPS_WITH_TORCH); the corpus generators'
+  # python3-onnx python3-torch are not needed by the tests (tests/corpus/README.md)
+  libopencv-dev libonnx-dev libprotobuf-dev libarchive-dev libtorch-dev
   awscli
 )
 # The S3 test server (npm s3rver) needs Node.js and npm; a Node.js from elsewhere (e.g.

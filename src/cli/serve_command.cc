@@ -17,6 +17,9 @@
 #include "store/metadata_store_factory.h"
 #include "validation/container/security_container_scanner.h"
 #include "validation/content/content_safety_scanner.h"
+#include "validation/functional/functional_io_scanner.h"
+#include "validation/performance/performance_benchmark_scanner.h"
+#include "validation/security/security_artifact_scanner.h"
 #include "validation/scanner_registry.h"
 
 namespace mlops::cli {
@@ -61,6 +64,17 @@ ValidationSettings ValidationSettingsFrom(const Config& config) {
 // content policy, a malformed scanner URL) stops the start-up rather than failing every scan.
 StatusOr<validation::ScannerRegistry> BuildScanners(const Config& config) {
   validation::ScannerRegistry scanners;
+  validation::security::SecurityScanSettings security;
+  security.extra_allowed_globals = config.pickle_allowed_globals;
+  security.zip_max_compression_ratio = config.zip_max_compression_ratio;
+  security.extra_yara_rules_dir = config.yara_rules_dir;
+  ASSIGN_OR_RETURN(auto artifact, validation::SecurityArtifactScanner::Create(security));
+  validation::AddScanner(scanners, std::move(artifact));
+  validation::AddScanner(scanners, std::make_unique<validation::FunctionalIoScanner>());
+  validation::AddScanner(scanners, std::make_unique<validation::PerformanceBenchmarkScanner>(
+                                       validation::PerformanceBenchmarkSettings{
+                                           .warmup_runs = config.benchmark_warmup_runs,
+                                           .iterations = config.benchmark_iterations}));
   ASSIGN_OR_RETURN(auto content,
                    validation::ContentSafetyScanner::Create({config.content_policy_path}));
   validation::AddScanner(scanners, std::move(content));

@@ -17,6 +17,20 @@ std::string Trim(std::string s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
+// The trimmed items of a comma-separated list, empty ones included (callers reject them).
+std::vector<std::string> SplitList(const std::string& text) {
+  const std::string trimmed = Trim(text);
+  std::vector<std::string> items;
+  if (trimmed.empty()) return items;
+  std::size_t start = 0;
+  while (start <= trimmed.size()) {
+    const std::size_t comma = std::min(trimmed.find(',', start), trimmed.size());
+    items.push_back(Trim(trimmed.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return items;
+}
+
 Status ReadInt(const std::map<std::string, std::string>& env, const std::string& name,
                std::int64_t min, std::int64_t max, std::int64_t& out) {
   auto it = env.find(name);
@@ -98,12 +112,7 @@ StatusOr<std::vector<ScanType>> ParseScanTypes(const std::string& setting,
       names.push_back(item.get<std::string>());
     }
   } else {
-    std::size_t start = 0;
-    while (start <= trimmed.size()) {
-      const std::size_t comma = std::min(trimmed.find(',', start), trimmed.size());
-      names.push_back(Trim(trimmed.substr(start, comma - start)));
-      start = comma + 1;
-    }
+    names = SplitList(trimmed);
   }
   std::vector<ScanType> types;
   for (const std::string& name : names) {
@@ -167,6 +176,16 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_VALIDATION_ALLOW_WARNING", "true", "a WARNING result counts as passed"},
       {"MLOPS_VALIDATION_REQUIRED_SCANS", "security_artifact,functional_io",
        "scans that must pass for VALIDATED (SKIPPED or missing fails the run); 'none' for none"},
+      {"MLOPS_YARA_RULES_DIR", "(unset)",
+       "directory of extra *.yar/*.yara rules for security_artifact, on top of rules/yara/"},
+      {"MLOPS_PICKLE_ALLOWED_GLOBALS", "(unset)",
+       "comma-separated module.name globals a pickle may import, on top of the built-in "
+       "tensor-rebuilding allow-list"},
+      {"MLOPS_ZIP_MAX_COMPRESSION_RATIO", "200",
+       "a zip entry (over 1 MiB) inflating beyond this ratio is a bomb"},
+      {"MLOPS_BENCHMARK_WARMUP", "5", "untimed inferences before performance_benchmark measures"},
+      {"MLOPS_BENCHMARK_ITERATIONS", "100",
+       "timed inferences of performance_benchmark (parameters.benchmark_iterations overrides)"},
       {"MLOPS_CONTENT_POLICY_PATH", "(built in)",
        "content_safety policy file (JSON, see config/README.md); unset: config/content_policy.json "
        "as compiled in"},
@@ -243,6 +262,14 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
                                 c.validation_required_scans));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_TEST_ONLY_SCAN_DELAY_MS", 0, 3'600'000, c.test_only_scan_delay_ms));
+  ReadString(env, "MLOPS_YARA_RULES_DIR", c.yara_rules_dir);
+  if (auto it = env.find("MLOPS_PICKLE_ALLOWED_GLOBALS"); it != env.end()) {
+    c.pickle_allowed_globals = SplitList(it->second);
+  }
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_ZIP_MAX_COMPRESSION_RATIO", 2, 100'000,
+                              c.zip_max_compression_ratio));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_WARMUP", 0, 10'000, c.benchmark_warmup_runs));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_ITERATIONS", 1, 10'000, c.benchmark_iterations));
   ReadString(env, "MLOPS_CONTENT_POLICY_PATH", c.content_policy_path);
   ReadString(env, "SECURITY_SCANNER_API_ENDPOINT", c.security_scanner_endpoint);
   ReadString(env, "SECURITY_SCANNER_API_KEY", c.security_scanner_api_key);

@@ -53,6 +53,11 @@ struct Config {
   int test_only_scan_delay_ms = 0;  // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
 
   // The scanners' own settings (validation/*/ say what each one does).
+  std::string yara_rules_dir;  // extra rules, compiled with the shipped ones
+  std::vector<std::string> pickle_allowed_globals;  // "module.name", on top of the built-in list
+  int zip_max_compression_ratio = 200;
+  int benchmark_warmup_runs = 5;
+  int benchmark_iterations = 100;
   std::string content_policy_path;  // empty: the built-in config/content_policy.json
   std::string security_scanner_endpoint;  // empty: security_container is SKIPPED
   std::string security_scanner_api_key;   // secret: never logged

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "common/status.h"
+#include "runtime/tensor.h"
+
+namespace mlops::runtime {
+
+// A model loaded into a runtime, ready to run. Not thread-safe: one caller at a time (load one
+// per thread to run in parallel).
+class LoadedModel {
+ public:
+  virtual ~LoadedModel() = default;
+
+  // The inputs and outputs as the model file declares them. Outputs the format does not
+  // declare (TorchScript) have kUnknown type and no shape.
+  virtual const IoSignature& signature() const = 0;
+
+  // Runs one inference, inputs in signature order. Returns InvalidArgument with the library's
+  // message when the model rejects the inputs or fails to run.
+  virtual StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) = 0;
+};
+
+// One inference library. Thread-safe: Load may be called from several threads at once.
+class ModelRuntime {
+ public:
+  virtual ~ModelRuntime() = default;
+
+  // Loads (and, where the format allows, checks) a model file. Returns InvalidArgument with
+  // the library's message when the file is not a valid model, NotFound when it cannot be read.
+  virtual StatusOr<std::unique_ptr<LoadedModel>> Load(const std::filesystem::path& model_file) = 0;
+};
+
+}  // namespace mlops::runtime

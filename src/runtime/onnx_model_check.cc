@@ -1,0 +1,110 @@
+#include "runtime/onnx_model_check.h"
+
+#include <onnx/checker.h>
+#include <onnx/onnx_pb.h>
+#include <onnx/shape_inference/implementation.h>
+
+#include <exception>
+#include <limits>
+#include <string>
+#include <unordered_set>
+
+namespace mlops::runtime {
+namespace {
+
+ElementType FromOnnxElementType(int onnx_type) {
+  switch (onnx_type) {
+    case onnx::TensorProto::FLOAT:
+      return ElementType::kFloat32;
+    case onnx::TensorProto::DOUBLE:
+      return ElementType::kFloat64;
+    case onnx::TensorProto::FLOAT16:
+      return ElementType::kFloat16;
+    case onnx::TensorProto::BFLOAT16:
+      return ElementType::kBfloat16;
+    case onnx::TensorProto::INT8:
+      return ElementType::kInt8;
+    case onnx::TensorProto::INT16:
+      return ElementType::kInt16;
+    case onnx::TensorProto::INT32:
+      return ElementType::kInt32;
+    case onnx::TensorProto::INT64:
+      return ElementType::kInt64;
+    case onnx::TensorProto::UINT8:
+      return ElementType::kUint8;
+    case onnx::TensorProto::UINT16:
+      return ElementType::kUint16;
+    case onnx::TensorProto::UINT32:
+      return ElementType::kUint32;
+    case onnx::TensorProto::UINT64:
+      return ElementType::kUint64;
+    case onnx::TensorProto::BOOL:
+      return ElementType::kBool;
+    case onnx::TensorProto::STRING:
+      return ElementType::kString;
+    default:
+      return ElementType::kUnknown;  // complex types: no runtime of ours feeds them
+  }
+}
+
+StatusOr<TensorSpec> ToTensorSpec(const onnx::ValueInfoProto& value) {
+  TensorSpec spec;
+  spec.name = value.name();
+  if (!value.type().has_tensor_type()) {
+    return InvalidArgument("ONNX value '" + value.name() +
+                           "' is not a tensor (sequences, maps and optionals are not supported)");
+  }
+  const onnx::TypeProto::Tensor& tensor = value.type().tensor_type();
+  spec.type = FromOnnxElementType(tensor.elem_type());
+  if (tensor.has_shape()) {
+    std::vector<std::int64_t> dims;
+    for (const onnx::TensorShapeProto::Dimension& dim : tensor.shape().dim()) {
+      dims.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value() : kDynamicDim);
+    }
+    spec.shape = std::move(dims);
+  }
+  return spec;
+}
+
+StatusOr<IoSignature> SignatureOf(const onnx::GraphProto& graph) {
+  std::unordered_set<std::string> initializers;
+  for (const onnx::TensorProto& init : graph.initializer()) initializers.insert(init.name());
+  IoSignature signature;
+  for (const onnx::ValueInfoProto& input : graph.input()) {
+    if (initializers.contains(input.name())) continue;  // a weight with a default, not fed
+    ASSIGN_OR_RETURN(TensorSpec spec, ToTensorSpec(input));
+    signature.inputs.push_back(std::move(spec));
+  }
+  for (const onnx::ValueInfoProto& output : graph.output()) {
+    ASSIGN_OR_RETURN(TensorSpec spec, ToTensorSpec(output));
+    signature.outputs.push_back(std::move(spec));
+  }
+  return signature;
+}
+
+}  // namespace
+
+StatusOr<IoSignature> CheckOnnxModel(std::string_view serialized_model) {
+  if (serialized_model.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return InvalidArgument("ONNX model is larger than protobuf's 2 GiB limit");
+  }
+  onnx::ModelProto model;
+  if (!model.ParseFromArray(serialized_model.data(), static_cast<int>(serialized_model.size()))) {
+    return InvalidArgument("not an ONNX model: the protobuf does not parse as a ModelProto");
+  }
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("ONNX checker: ") + e.what());
+  }
+  try {
+    // Strict: type mismatches and node-level inference errors fail the model.
+    const onnx::ShapeInferenceOptions options(/*check_type_val=*/true, /*strict_mode_val=*/1);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception& e) {
+    return InvalidArgument(std::string("ONNX shape inference: ") + e.what());
+  }
+  return SignatureOf(model.graph());
+}
+
+}  // namespace mlops::runtime

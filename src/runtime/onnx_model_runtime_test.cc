@@ -1,0 +1,82 @@
+#include "runtime/onnx_model_runtime.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "runtime/input_generator.h"
+#include "validation/functional/functional_corpus_test_util.h"
+
+namespace mlops::runtime {
+namespace {
+
+using ::testing::HasSubstr;
+using validation::testing::FunctionalCorpus;
+
+TEST(OnnxModelRuntimeTest, DescribesTheCheckedModelWithDynamicDims) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const IoSignature expected{
+      .inputs = {{.name = "input", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 4}}}},
+      .outputs = {{.name = "output", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 2}}}}};
+  EXPECT_EQ((*model)->signature(), expected);
+}
+
+TEST(OnnxModelRuntimeTest, RunsOnGeneratedInputsOfAnyBatchSize) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto inputs = GenerateInputs((*model)->signature().inputs, {.dynamic_dim_size = 3});
+  ASSERT_TRUE(inputs.ok()) << inputs.status().ToString();
+  auto outputs = (*model)->Run(*inputs);
+  ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+  ASSERT_EQ(outputs->size(), 1u);
+  const Tensor& output = (*outputs)[0];
+  EXPECT_EQ(output.name, "output");
+  EXPECT_EQ(output.type, ElementType::kFloat32);
+  EXPECT_EQ(output.shape, (std::vector<std::int64_t>{3, 2}));
+  ASSERT_EQ(output.data.size(), 3 * 2 * sizeof(float));
+  const auto* values = reinterpret_cast<const float*>(output.data.data());
+  for (int i = 0; i < 6; ++i) EXPECT_GE(values[i], 0.0f) << "Relu output " << i;
+}
+
+TEST(OnnxModelRuntimeTest, RejectsTheWrongNumberOfInputs) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto outputs = (*model)->Run({});
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_EQ(outputs.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(OnnxModelRuntimeTest, FailsAModelTheCheckerRejectsWithItsMessage) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("invalid_undefined_input.onnx"));
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(), HasSubstr("ONNX checker"));
+  EXPECT_THAT(model.status().message(), HasSubstr("undefined_tensor"));
+}
+
+TEST(OnnxModelRuntimeTest, FailsBytesThatAreNotAModel) {
+  const std::filesystem::path file =
+      std::filesystem::path(::testing::TempDir()) / "not_a_model.onnx";
+  std::ofstream(file, std::ios::binary) << "\xff\xff\xff\xff garbage";
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(file);
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(), HasSubstr("not an ONNX model"));
+}
+
+TEST(OnnxModelRuntimeTest, MissingFileIsNotFound) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("no_such_model.onnx"));
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace mlops::runtime

@@ -1,0 +1,54 @@
+#include "validation/functional/prepared_model.h"
+
+#include "runtime/runtime_factory.h"
+#include "validation/functional/signature_match.h"
+
+namespace mlops::validation {
+
+StatusOr<nlohmann::json> ParseParameters(const std::optional<JsonText>& parameters) {
+  if (!parameters) return nlohmann::json::object();
+  nlohmann::json value = nlohmann::json::parse(*parameters, nullptr, /*allow_exceptions=*/false);
+  if (!value.is_object()) return InvalidArgument("the version's parameters are not a JSON object");
+  return value;
+}
+
+StatusOr<ModelRunParameters> ParseModelRunParameters(const nlohmann::json& parameters) {
+  ModelRunParameters run;
+  if (const auto signature = parameters.find("io_signature"); signature != parameters.end()) {
+    ASSIGN_OR_RETURN(run.declared, ParseDeclaredSignature(*signature));
+  }
+  if (const auto size = parameters.find("dynamic_dim_size"); size != parameters.end()) {
+    if (!size->is_number_integer() || size->get<std::int64_t>() < 1) {
+      return InvalidArgument("parameters.dynamic_dim_size must be an integer >= 1");
+    }
+    run.dynamic_dim_size = size->get<std::int64_t>();
+  }
+  return run;
+}
+
+StatusOr<PreparedModel> PrepareModel(const ScanSubject& subject,
+                                     const ModelRunParameters& parameters,
+                                     runtime::InputGenerationOptions options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<runtime::ModelRuntime> runtime,
+                   runtime::MakeModelRuntime(subject.version.model_format));
+  PreparedModel prepared;
+  ASSIGN_OR_RETURN(prepared.model, runtime->Load(subject.artifact_file));
+  ASSIGN_OR_RETURN(prepared.input_specs,
+                   ResolveInputSpecs(prepared.model->signature().inputs,
+                                     parameters.declared.value_or(DeclaredSignature{})));
+  if (parameters.dynamic_dim_size) options.dynamic_dim_size = *parameters.dynamic_dim_size;
+  ASSIGN_OR_RETURN(prepared.inputs, runtime::GenerateInputs(prepared.input_specs, options));
+  return prepared;
+}
+
+ScanOutcome OutcomeForError(const Status& status) {
+  ScanOutcome outcome;
+  outcome.status = status.code() == StatusCode::kNotImplemented ? ValidationStatus::kSkipped
+                                                                : ValidationStatus::kFailed;
+  outcome.summary = status.message();
+  outcome.details = DumpJson({{"error", status.message()}});
+  outcome.report = outcome.details;
+  return outcome;
+}
+
+}  // namespace mlops::validation
