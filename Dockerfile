@@ -9,18 +9,21 @@ RUN apt-get update -qq && scripts/install-deps.sh
 COPY . .
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DMLOPS_BUILD_TESTS=OFF -DMLOPS_BUILD_BENCH=OFF \
- && cmake --build build --target mlops \
- && strip build/mlops
+ && cmake --build build --target mlops mlops_torch_runtime \
+ && strip build/mlops build/mlops_torch_runtime.so
 
 # --- runtime: the binary, its shared libraries and nothing else, as an unprivileged user ---
 FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ca-certificates curl libboost-system1.74.0 libsqlite3-0 libssl3 libcurl4 libspdlog1.10 libfmt9 \
-      libpq5 \
+      libpq5 zlib1g libyara9 libarchive13 libprotobuf32 libonnx1 libopencv-core406 \
+      libopencv-dnn406 libtorch1.13 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/mlops --create-home mlops
 COPY --from=build /src/build/mlops /usr/local/bin/mlops
+# The TorchScript runtime is loaded from beside the binary on first use.
+COPY --from=build /src/build/mlops_torch_runtime.so /usr/local/bin/mlops_torch_runtime.so
 COPY entrypoint.sh /usr/local/bin/entrypoint.sh
 USER mlops
 WORKDIR /var/lib/mlops

@@ -130,7 +130,7 @@ TEST_F(VersionsTest, ChunkedUploadIsStoredWithItsDigest) {
   const json v = json::parse(r->body);
   EXPECT_EQ(v["artifact_size_bytes"], bytes.size());
   EXPECT_EQ(v["artifact_sha256"], Sha256Hex(bytes));
-  EXPECT_EQ(ReadFile(ArtifactsDir() + "/" + v["artifact_path"].get<std::string>()), bytes);
+  EXPECT_EQ(stores_->ReadArtifact(v["artifact_path"]), bytes);
 }
 
 class StagingUploadTest : public VersionsTest {
