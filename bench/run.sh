@@ -15,6 +15,7 @@ duration=${DURATION:-10s}
 upload_mib=${UPLOAD_MIB:-1024}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /var/tmp/mlops-bench-XXXXXX)
+chmod 755 "$work" # PostgreSQL runs as its own user, under it
 key=bench-admin-key-0123456789
 backends=${BACKENDS:-embedded}
 scripts=$here/../scripts
@@ -49,8 +50,10 @@ start_server() {
   mkdir -p "$data"
   rm -f "$data/port"
   use_backends "$(basename "$data")"
+  # Validation on upload is off: it would scan each 1 GiB upload while the next round runs, and
+  # it has benchmarks of its own (bench/README.md).
   env "${backend_env[@]}" MLOPS_DATA_DIR="$data" MLOPS_ADMIN_API_KEY=$key LOG_LEVEL=${LOG_LEVEL:-info} \
-    "$binary" serve --port 0 --port-file "$data/port" >"$data/stdout.log" 2>"$data/stderr.log" &
+    ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER=false "$binary" serve --port 0 --port-file "$data/port" >"$data/stdout.log" 2>"$data/stderr.log" &
   pid=$!
   for _ in $(seq 200); do [ -s "$data/port" ] && break; sleep 0.05; done
   port=$(cat "$data/port")
