@@ -98,6 +98,13 @@ Status ArtifactStore::Delete(const std::string& bucket, const std::string& key) 
   return DeleteImpl(bucket, key);
 }
 
+Status ArtifactStore::ListObjects(const std::string& bucket, const std::string& prefix,
+                                  const ObjectVisitor& visit) {
+  // Any key would do: only the bucket is checked, a prefix may end anywhere.
+  RETURN_IF_ERROR(CheckKey(bucket, "k"));
+  return ListObjectsImpl(bucket, prefix, visit);
+}
+
 StatusOr<std::string> ArtifactStore::PresignedGetUrl(const std::string& bucket,
                                                      const std::string& key,
                                                      std::chrono::seconds expiry) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "common/background_sha256.h"
 #include "common/status.h"
+#include "common/time.h"
 
 namespace mlops {
 
@@ -17,6 +19,14 @@ struct ArtifactInfo {
   std::int64_t size_bytes = 0;
   std::string sha256;  // lowercase hex; empty if the backend does not know it (Stat only)
 };
+
+// An object as a listing shows it.
+struct ListedObject {
+  std::string key;
+  std::int64_t size_bytes = 0;
+  TimestampMs modified_at = 0;  // when it was last written (S3: when its upload began)
+};
+using ObjectVisitor = std::function<Status(const ListedObject&)>;
 
 // Streams one object into the store. The object stays invisible until Publish(); destroying the
 // writer before that discards everything written. Not thread-safe.
@@ -92,6 +102,12 @@ class ArtifactStore {
   StatusOr<std::string> PresignedGetUrl(const std::string& bucket, const std::string& key,
                                         std::chrono::seconds expiry);
 
+  // Calls `visit` for each published object of `bucket` whose key starts with `prefix` ("" for
+  // all), in no particular order, and returns the first error `visit` returns. Objects written or
+  // removed meanwhile may or may not be seen. INVALID_ARGUMENT for a bad bucket name.
+  Status ListObjects(const std::string& bucket, const std::string& prefix,
+                     const ObjectVisitor& visit);
+
   // Removes temporaries left by writers that never published (after a crash). Called at start-up.
   virtual Status SweepTemporaries() = 0;
 
@@ -110,6 +126,8 @@ class ArtifactStore {
       const std::string& bucket, const std::string& key, std::int64_t offset,
       std::optional<std::int64_t> length) = 0;
   virtual Status DeleteImpl(const std::string& bucket, const std::string& key) = 0;
+  virtual Status ListObjectsImpl(const std::string& bucket, const std::string& prefix,
+                                 const ObjectVisitor& visit) = 0;
   virtual StatusOr<std::string> PresignedGetUrlImpl(const std::string& bucket,
                                                     const std::string& key,
                                                     std::chrono::seconds expiry);

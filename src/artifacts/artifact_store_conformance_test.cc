@@ -2,6 +2,7 @@
 
 #include <gmock/gmock.h>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -11,6 +12,7 @@
 namespace mlops {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 constexpr char kBucket[] = "models";
@@ -247,6 +249,63 @@ TEST_P(ArtifactStoreConformanceTest, ConcurrentWritersToDifferentKeys) {
     }
   }
   EXPECT_EQ(harness_->ListEverything().size(), std::size_t{kThreads * kObjectsPerThread});
+}
+
+// The keys a listing of `prefix` shows, sorted, checking each entry's size and time on the way.
+std::vector<std::string> ListedKeys(ArtifactStore& store, const std::string& prefix,
+                                    TimestampMs written_after) {
+  std::vector<std::string> keys;
+  const Status status = store.ListObjects(kBucket, prefix, [&](const ListedObject& object) {
+    EXPECT_EQ(object.size_bytes, 3) << object.key;
+    // S3 dates have a resolution of a second.
+    EXPECT_GE(object.modified_at, written_after - 1000) << object.key;
+    EXPECT_LE(object.modified_at, NowMs() + 1000) << object.key;
+    keys.push_back(object.key);
+    return OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  std::sort(keys.begin(), keys.end());
+  return keys;
+}
+
+TEST_P(ArtifactStoreConformanceTest, ListingShowsPublishedObjectsUnderThePrefixOnly) {
+  const TimestampMs start = NowMs();
+  for (const char* key :
+       {"models/a/1/m.onnx", "models/a/2/m.onnx", "models/ab/1/w.bin", "reports/r.json"}) {
+    ASSERT_TRUE(Put(kBucket, key, "abc").ok()) << key;
+  }
+  auto pending = store().BeginWrite(kBucket, "models/a/3/m.onnx", kNoLimit);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_TRUE((*pending)->Write("abc").ok());
+  ASSERT_TRUE((*pending)->Finish().ok());
+
+  EXPECT_THAT(ListedKeys(store(), "models/a/", start),
+              ElementsAre("models/a/1/m.onnx", "models/a/2/m.onnx"));
+  // A prefix may end inside a name, as in S3.
+  EXPECT_THAT(ListedKeys(store(), "models/a", start),
+              ElementsAre("models/a/1/m.onnx", "models/a/2/m.onnx", "models/ab/1/w.bin"));
+  EXPECT_THAT(ListedKeys(store(), "", start), ElementsAre("models/a/1/m.onnx", "models/a/2/m.onnx",
+                                                          "models/ab/1/w.bin", "reports/r.json"));
+  EXPECT_THAT(ListedKeys(store(), "nothing/", start), IsEmpty());
+}
+
+TEST_P(ArtifactStoreConformanceTest, ListingStopsAtTheVisitorsError) {
+  ASSERT_TRUE(Put(kBucket, "one", "abc").ok());
+  ASSERT_TRUE(Put(kBucket, "two", "abc").ok());
+  int visited = 0;
+  const Status status = store().ListObjects(kBucket, "", [&](const ListedObject&) {
+    ++visited;
+    return Internal("stop here");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kInternal);
+  EXPECT_EQ(status.message(), "stop here");
+  EXPECT_EQ(visited, 1);
+}
+
+TEST_P(ArtifactStoreConformanceTest, ListingRejectsABadBucketName) {
+  const Status status =
+      store().ListObjects("../elsewhere", "", [](const ListedObject&) { return OkStatus(); });
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

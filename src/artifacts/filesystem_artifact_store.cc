@@ -204,6 +204,37 @@ Status FilesystemArtifactStore::DeleteImpl(const std::string& bucket, const std:
   return OkStatus();
 }
 
+Status FilesystemArtifactStore::ListObjectsImpl(const std::string& bucket,
+                                                const std::string& prefix,
+                                                const ObjectVisitor& visit) {
+  namespace fs = std::filesystem;
+  ASSIGN_OR_RETURN(std::string bucket_dir, ObjectPath(bucket, ""));
+  bucket_dir.pop_back();  // the '/' before the empty key
+  std::error_code ec;
+  fs::recursive_directory_iterator it(bucket_dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) return OkStatus();  // an empty bucket
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string key = it->path().lexically_relative(bucket_dir).generic_string();
+    const bool below_prefix = key.compare(0, prefix.size(), prefix) == 0;
+    // Only directories that can hold matching keys are entered.
+    if (it->is_directory(ec) && !it->is_symlink(ec)) {
+      if (!below_prefix && prefix.compare(0, key.size() + 1, key + "/") != 0) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    // Like Open(), which ignores anything but regular files (O_NOFOLLOW, S_ISREG).
+    struct stat st {};
+    if (!below_prefix || ::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    RETURN_IF_ERROR(
+        visit({.key = key,
+               .size_bytes = st.st_size,
+               .modified_at = st.st_mtim.tv_sec * 1000LL + st.st_mtim.tv_nsec / 1000000}));
+  }
+  if (ec) return ErrnoStatus("listing " + bucket, ec.value());
+  return OkStatus();
+}
+
 void FilesystemArtifactStore::RemoveEmptyParents(const std::string& bucket,
                                                  const std::string& key) const {
   // Best effort: rmdir fails on the first directory still in use, which ends the walk.

@@ -42,6 +42,8 @@ class FilesystemArtifactStore : public ArtifactStore {
                                                      const std::string& key, std::int64_t offset,
                                                      std::optional<std::int64_t> length) override;
   Status DeleteImpl(const std::string& bucket, const std::string& key) override;
+  Status ListObjectsImpl(const std::string& bucket, const std::string& prefix,
+                         const ObjectVisitor& visit) override;
 
   // <root>/<bucket>/<key>; INVALID_ARGUMENT for the reserved bucket.
   StatusOr<std::string> ObjectPath(const std::string& bucket, const std::string& key) const;

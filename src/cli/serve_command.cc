@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "artifacts/artifact_store_factory.h"
 #include "common/logging.h"
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
 #include "http/server.h"
+#include "services/orphan_artifact_sweeper.h"
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
 #include "store/metadata_store_factory.h"
@@ -19,8 +21,8 @@
 #include "validation/content/content_safety_scanner.h"
 #include "validation/functional/functional_io_scanner.h"
 #include "validation/performance/performance_benchmark_scanner.h"
-#include "validation/security/security_artifact_scanner.h"
 #include "validation/scanner_registry.h"
+#include "validation/security/security_artifact_scanner.h"
 
 namespace mlops::cli {
 namespace {
@@ -160,7 +162,23 @@ int Serve(const Config& config, const ServeFlags& flags) {
                                validation.settings().poll_interval, validation.settings().lease);
   validation.SetQueuedListener([&workers] { workers.Wake(); });
   workers.Start();
+  // In the background, as listing a large bucket must not delay serving; what it removes is too
+  // old for any request to be about to commit it.
+  OrphanArtifactSweeper orphans(
+      **store, **artifacts,
+      {config.model_bucket, std::chrono::seconds(config.orphan_artifact_min_age_seconds)});
+  std::jthread orphan_sweep([&orphans](std::stop_token stop) {
+    const StatusOr<int> removed = orphans.Sweep(stop);
+    if (!removed.ok()) {
+      Log(LogLevel::kWarn, "orphan artifact sweep failed",
+          {{"error", removed.status().ToString()}});
+    } else if (*removed > 0) {
+      Log(LogLevel::kInfo, "removed orphan artifacts", {{"count", *removed}});
+    }
+  });
   server.Run();
+  orphan_sweep.request_stop();
+  orphan_sweep.join();
   validation.SetQueuedListener(nullptr);
   if (!workers.Stop(std::chrono::seconds(config.shutdown_grace_seconds))) {
     // Scans still running hold references to everything above; their jobs were released.

@@ -154,6 +154,9 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_ADMIN_API_KEY", "(unset)",
        "bootstrap admin key; if unset on first start, one is generated and printed once"},
       {"MLOPS_MAX_ARTIFACT_BYTES", "53687091200", "largest artifact accepted (bytes)"},
+      {"MLOPS_ORPHAN_ARTIFACT_MIN_AGE_SECONDS", "86400",
+       "at start-up, model artifacts no version refers to (left by a crash) are removed once "
+       "older than this"},
       {"MLOPS_MAX_JSON_BODY_BYTES", "1048576", "largest JSON request body (bytes)"},
       {"MLOPS_REQUEST_TIMEOUT_SECONDS", "30", "time allowed to send headers or a JSON body"},
       {"MLOPS_UPLOAD_IDLE_TIMEOUT_SECONDS", "60", "an upload stalled this long is aborted"},
@@ -232,6 +235,8 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
   }
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_MAX_ARTIFACT_BYTES", 1, std::int64_t{1} << 50, c.max_artifact_bytes));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_ORPHAN_ARTIFACT_MIN_AGE_SECONDS", 0, 365 * 24 * 3600,
+                              c.orphan_artifact_min_age_seconds));
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_MAX_JSON_BODY_BYTES", 1024, std::int64_t{1} << 30,
                               c.max_json_body_bytes));
   RETURN_IF_ERROR(

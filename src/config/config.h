@@ -32,6 +32,7 @@ struct Config {
 
   std::optional<std::string> admin_api_key;  // secret: never logged
   std::int64_t max_artifact_bytes = 50LL * 1024 * 1024 * 1024;
+  int orphan_artifact_min_age_seconds = 24 * 3600;  // see services/orphan_artifact_sweeper.h
   std::int64_t max_json_body_bytes = 1024 * 1024;
   int request_timeout_seconds = 30;       // headers and JSON bodies
   int upload_idle_timeout_seconds = 60;   // no upload byte for this long ends it

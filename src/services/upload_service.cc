@@ -2,6 +2,8 @@
 
 #include "common/uuid.h"
 #include "domain/field_rules.h"
+#include "services/model_artifact_key.h"
+#include "services/object_path.h"
 
 namespace mlops {
 namespace {
@@ -83,8 +85,8 @@ StatusOr<std::unique_ptr<VersionUpload>> UploadService::Begin(
   pending.metrics = in.metrics;
   pending.status = settings_.initial_status;
   pending.created_by_user_id = user_id;
-  const std::string key = "models/" + model_id + "/" + in.version_string + "/" + *file_name;
-  pending.artifact_path = settings_.bucket + "/" + key;
+  const std::string key = ModelArtifactKey(model_id, in.version_string, *file_name);
+  pending.artifact_path = JoinObjectPath(settings_.bucket, key);
 
   ASSIGN_OR_RETURN(auto writer,
                    artifacts_.BeginWrite(settings_.bucket, key, settings_.max_artifact_bytes));

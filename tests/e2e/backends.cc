@@ -57,6 +57,11 @@ class EmbeddedStores : public TestStores {
   std::string ReadArtifact(const std::string& artifact_path) const override {
     return ReadWholeFile(artifacts_ + "/" + artifact_path);
   }
+  void PlantArtifact(const std::string& artifact_path, const std::string& bytes) const override {
+    const fs::path path = artifacts_ + "/" + artifact_path;
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
   std::vector<std::string> Temporaries() const override {
     return FilesUnder(artifacts_ + "/.tmp");
   }
@@ -105,32 +110,42 @@ class PostgresS3Stores : public TestStores {
   std::string ReadArtifact(const std::string& artifact_path) const override {
     return S3Get("/" + artifact_path);
   }
+  void PlantArtifact(const std::string& artifact_path, const std::string& bytes) const override {
+    S3Request("PUT", "/" + artifact_path, bytes);
+  }
   std::vector<std::string> Temporaries() const override { return {}; }
 
  private:
   // The body of a signed GET, or "" unless it answers 200.
-  std::string S3Get(const std::string& path) const {
+  std::string S3Get(const std::string& path) const { return S3Request("GET", path, ""); }
+
+  // The response body of a signed request, or "" unless it answers 200.
+  std::string S3Request(const char* method, const std::string& path,
+                        const std::string& body) const {
     CURL* curl = curl_easy_init();
-    std::string body;
+    std::string response;
     curl_easy_setopt(curl, CURLOPT_URL, (s3_endpoint_ + path).c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    if (!body.empty()) {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    }
     curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:s3");
     curl_easy_setopt(curl, CURLOPT_USERPWD, (std::string(kS3Key) + ":" + kS3Key).c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
       static_cast<std::string*>(out)->append(d, s * n);
       return s * n;
     });
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
-    // S3 wants the payload's digest signed too: here that of the empty body.
-    curl_slist* headers = curl_slist_append(
-        nullptr,
-        "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    // S3 wants the payload's digest in the signature, or this marker.
+    curl_slist* headers = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     long status = 0;
     if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
-    return status == 200 ? body : "";
+    return status == 200 ? response : "";
   }
 
   std::string database_url_;

@@ -32,6 +32,8 @@ class TestStores {
   virtual std::vector<std::string> StoredArtifacts() const = 0;
   // The stored bytes of an artifact path ("<bucket>/<key>"); "" if it is missing.
   virtual std::string ReadArtifact(const std::string& artifact_path) const = 0;
+  // Stores an object behind the service's back, as a crash could leave it.
+  virtual void PlantArtifact(const std::string& artifact_path, const std::string& bytes) const = 0;
   // Partial uploads left behind: temporary files on the filesystem. S3's pending multipart
   // uploads are not observable on the test server (s3rver cannot list them), so always empty there.
   virtual std::vector<std::string> Temporaries() const = 0;

@@ -200,5 +200,29 @@ TEST_F(DurabilityTest, KillDuringUploadLeavesNoTrace) {
   UploadVersion(*admin_, model_id_, "doomed");
 }
 
+// What a crash between an upload's publish and its commit leaves: an object that no version
+// refers to. A start sweeps it once it is old enough (here at once), and nothing else.
+TEST_F(DurabilityTest, RestartRemovesArtifactsNoVersionRefersTo) {
+  const std::string kept_bytes = PseudoRandomBytes(4096, 14);
+  const json kept = UploadVersion(*admin_, model_id_, "kept", kept_bytes);
+  const std::string bucket = stores_->model_bucket();
+  stores_->PlantArtifact(bucket + "/models/" + model_id_ + "/lost/model.onnx", "never committed");
+  stores_->PlantArtifact(bucket + "/not-the-service-layout.bin", "someone else's");
+  ASSERT_EQ(stores_->StoredArtifacts().size(), 3u);
+
+  options_.env["MLOPS_ORPHAN_ARTIFACT_MIN_AGE_SECONDS"] = "0";
+  Restart();
+
+  // The sweep runs in the background once the server is up.
+  const std::vector<std::string> expected = {kept.value("artifact_path", ""),
+                                             bucket + "/not-the-service-layout.bin"};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (stores_->StoredArtifacts() != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(stores_->StoredArtifacts(), expected);
+  ExpectArtifact(kept, kept_bytes);
+}
+
 }  // namespace
 }  // namespace mlops::e2e

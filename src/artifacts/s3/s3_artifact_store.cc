@@ -1,6 +1,7 @@
 #include "artifacts/s3/s3_artifact_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "artifacts/s3/s3_multipart_writer.h"
@@ -101,6 +102,36 @@ StatusOr<std::string> S3ArtifactStore::PresignedGetUrlImpl(const std::string& bu
   }
   return s3::PresignGetUrl(client_.options().endpoint, s3::ObjectPath(bucket, key),
                            settings_.credentials, std::chrono::system_clock::now(), expiry);
+}
+
+// ListObjectsV2, a page of up to 1000 keys at a time.
+Status S3ArtifactStore::ListObjectsImpl(const std::string& bucket, const std::string& prefix,
+                                        const ObjectVisitor& visit) {
+  std::string token;
+  while (true) {
+    std::vector<std::pair<std::string, std::string>> query = {{"list-type", "2"},
+                                                              {"prefix", prefix}};
+    if (!token.empty()) query.push_back({"continuation-token", token});
+    ASSIGN_OR_RETURN(s3::Response list, client_.Send({.method = "GET",
+                                                      .path = s3::BucketPath(bucket),
+                                                      .query = s3::CanonicalQuery(query)}));
+    if (!s3::Succeeded(list)) return s3::ErrorStatus(list, "ListObjectsV2 " + bucket);
+    for (std::string_view object : s3::XmlElements(list.body, "Contents")) {
+      ListedObject listed{.key = s3::XmlText(object, "Key").value_or("")};
+      const std::string size = s3::XmlText(object, "Size").value_or("");
+      listed.size_bytes = std::strtoll(size.c_str(), nullptr, 10);
+      // An unreadable date reads as now: the object looks young, which is the safe side.
+      listed.modified_at =
+          ParseRfc3339(s3::XmlText(object, "LastModified").value_or("")).value_or(NowMs());
+      RETURN_IF_ERROR(visit(listed));
+    }
+    if (s3::XmlText(list.body, "IsTruncated").value_or("false") != "true") return OkStatus();
+    std::string next = s3::XmlText(list.body, "NextContinuationToken").value_or("");
+    if (next.empty() || next == token) {
+      return Internal("ListObjectsV2 " + bucket + ": truncated listing without progress");
+    }
+    token = std::move(next);
+  }
 }
 
 Status S3ArtifactStore::SweepTemporaries() {

@@ -53,6 +53,8 @@ class S3ArtifactStore : public ArtifactStore {
                                                      const std::string& key, std::int64_t offset,
                                                      std::optional<std::int64_t> length) override;
   Status DeleteImpl(const std::string& bucket, const std::string& key) override;
+  Status ListObjectsImpl(const std::string& bucket, const std::string& prefix,
+                         const ObjectVisitor& visit) override;
   StatusOr<std::string> PresignedGetUrlImpl(const std::string& bucket, const std::string& key,
                                             std::chrono::seconds expiry) override;
 

@@ -90,6 +90,10 @@ class BucketRenamingStore final : public ArtifactStore {
   Status DeleteImpl(const std::string&, const std::string& key) override {
     return inner_.Delete(bucket_, key);
   }
+  Status ListObjectsImpl(const std::string&, const std::string& prefix,
+                         const ObjectVisitor& visit) override {
+    return inner_.ListObjects(bucket_, prefix, visit);
+  }
 
   ArtifactStore& inner_;
   const std::string bucket_;
