@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
@@ -19,9 +20,19 @@ class LoadedModel {
   // declare (TorchScript) have kUnknown type and no shape.
   virtual const IoSignature& signature() const = 0;
 
-  // Runs one inference, inputs in signature order. Returns InvalidArgument with the library's
-  // message when the model rejects the inputs or fails to run.
-  virtual StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) = 0;
+  // Runs one inference, inputs in signature order. Returns InvalidArgument unless there is one
+  // input per declared input, or with the library's message when the model rejects the inputs or
+  // fails to run.
+  StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) {
+    if (inputs.size() != signature().inputs.size()) {
+      return InvalidArgument("the model takes " + std::to_string(signature().inputs.size()) +
+                             " inputs, got " + std::to_string(inputs.size()));
+    }
+    return RunImpl(inputs);
+  }
+
+ private:
+  virtual StatusOr<std::vector<Tensor>> RunImpl(const std::vector<Tensor>& inputs) = 0;
 };
 
 // One inference library. Thread-safe: Load may be called from several threads at once.

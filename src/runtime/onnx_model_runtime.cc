@@ -156,11 +156,8 @@ class OnnxLoadedModel final : public LoadedModel {
 
   const IoSignature& signature() const override { return signature_; }
 
-  StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) override {
-    if (inputs.size() != signature_.inputs.size()) {
-      return InvalidArgument("the model takes " + std::to_string(signature_.inputs.size()) +
-                             " inputs, got " + std::to_string(inputs.size()));
-    }
+ private:
+  StatusOr<std::vector<Tensor>> RunImpl(const std::vector<Tensor>& inputs) override {
     try {
       for (std::size_t i = 0; i < inputs.size(); ++i) {
         ASSIGN_OR_RETURN(cv::Mat blob, ToBlob(inputs[i]));
@@ -183,7 +180,6 @@ class OnnxLoadedModel final : public LoadedModel {
     }
   }
 
- private:
   IoSignature signature_;
   cv::dnn::Net net_;
   std::vector<cv::String> output_names_;

@@ -12,13 +12,14 @@ class CountingModel final : public LoadedModel {
  public:
   explicit CountingModel(int fail_at = 0) : fail_at_(fail_at) {}
   const IoSignature& signature() const override { return signature_; }
-  StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>&) override {
-    if (++runs_ == fail_at_) return InvalidArgument("run failed");
-    return std::vector<Tensor>{};
-  }
   int runs() const { return runs_; }
 
  private:
+  StatusOr<std::vector<Tensor>> RunImpl(const std::vector<Tensor>&) override {
+    if (++runs_ == fail_at_) return InvalidArgument("run failed");
+    return std::vector<Tensor>{};
+  }
+
   IoSignature signature_;
   int fail_at_;
   int runs_ = 0;

@@ -165,11 +165,8 @@ class TorchscriptLoadedModel final : public LoadedModel {
 
   const IoSignature& signature() const override { return signature_; }
 
-  StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs) override {
-    if (inputs.size() != signature_.inputs.size()) {
-      return InvalidArgument("the model takes " + std::to_string(signature_.inputs.size()) +
-                             " inputs, got " + std::to_string(inputs.size()));
-    }
+ private:
+  StatusOr<std::vector<Tensor>> RunImpl(const std::vector<Tensor>& inputs) override {
     try {
       c10::InferenceMode inference_mode;
       std::vector<c10::IValue> arguments;
@@ -183,7 +180,6 @@ class TorchscriptLoadedModel final : public LoadedModel {
     }
   }
 
- private:
   IoSignature signature_;
   torch::jit::Module module_;
 };
