@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "common/time.h"
 #include "store/metadata_tx_common.h"
 #include "store/postgres/postgres_metadata_tx.h"
 
@@ -37,11 +36,6 @@ Status RunTransaction(PostgresConnectionPool& pool, const char* begin, const Fn&
   return status;
 }
 
-StatusOr<bool> HasRow(PostgresConnection& connection, const char* sql, int version) {
-  ASSIGN_OR_RETURN(const PostgresResult result, connection.Query(sql, version));
-  return result.Rows() > 0;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
@@ -72,18 +66,7 @@ Status PostgresMetadataStore::Migrate() {
 Status PostgresMetadataStore::ApplyMigration(const Migration& migration) {
   return RunTransaction(writer_, kBeginMigration, [&](PostgresConnection& connection) -> Status {
     RETURN_IF_ERROR(connection.ExecScript(kCreateMigrationsTable));
-    ASSIGN_OR_RETURN(const bool applied,
-                     HasRow(connection, "SELECT 1 FROM schema_migrations WHERE version = $1",
-                            migration.version));
-    if (applied) return OkStatus();
-    const Status status = connection.ExecScript(std::string(migration.sql).c_str());
-    if (!status.ok()) {
-      return Status(status.code(),
-                    "migration " + std::string(migration.name) + " failed: " + status.message());
-    }
-    return connection.Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        migration.version, migration.name, NowMs());
+    return ApplyMigrationOnce<PostgresEngine>(connection, migration);
   });
 }
 

@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "common/time.h"
 #include "store/metadata_tx_common.h"
 #include "store/sqlite/sqlite_metadata_tx.h"
 
@@ -72,20 +71,9 @@ Status SqliteMetadataStore::Migrate() {
 }
 
 Status SqliteMetadataStore::ApplyMigration(const Migration& migration) {
-  return RunWrite(writer_, [&](SqliteConnection& connection) -> Status {
-    // Checked inside the transaction: another process may have applied it meanwhile.
-    ASSIGN_OR_RETURN(
-        const bool applied,
-        HasRow(connection, "SELECT 1 FROM schema_migrations WHERE version = ?", migration.version));
-    if (applied) return OkStatus();
-    const Status status = connection.ExecScript(std::string(migration.sql).c_str());
-    if (!status.ok()) {
-      return Status(status.code(),
-                    "migration " + std::string(migration.name) + " failed: " + status.message());
-    }
-    return connection.Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        migration.version, migration.name, NowMs());
+  // Checked inside the transaction: another process may have applied it meanwhile.
+  return RunWrite(writer_, [&](SqliteConnection& connection) {
+    return ApplyMigrationOnce<SqliteEngine>(connection, migration);
   });
 }
 
