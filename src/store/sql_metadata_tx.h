@@ -392,6 +392,15 @@ class SqlMetadataTx final : public MetadataTx {
   const UniqueKeys& keys_ = Engine::kUniqueKeys;
 };
 
+// `fn` of MetadataStore::Write or Read as a callback on one of `Engine`'s connections.
+template <typename Engine>
+auto OnSqlMetadataTx(const MetadataStore::TxFn& fn) {
+  return [&fn](typename Engine::Connection& connection) {
+    SqlMetadataTx<Engine> tx(connection);
+    return fn(tx);
+  };
+}
+
 // Applies `migration` inside the caller's transaction on `connection` unless schema_migrations
 // records it already; then records it. The migration's error names it.
 template <typename Engine>

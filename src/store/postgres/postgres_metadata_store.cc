@@ -8,6 +8,12 @@
 namespace mlops {
 namespace {
 
+using Pool = ConnectionPool<PostgresConnection>;
+
+Pool::Opener Connect(std::string conninfo) {
+  return [conninfo = std::move(conninfo)] { return PostgresConnection::Open(conninfo); };
+}
+
 // Advisory lock keys (64-bit, chosen at random) of this service in the database. A migration
 // waits as long as another starter's migration takes.
 constexpr char kWriterLock[] = "7286457914027393101";
@@ -23,8 +29,8 @@ constexpr char kCreateMigrationsTable[] =
 // if `fn` or the COMMIT fails. A connection that may be left in a transaction is closed rather
 // than reused; a lost one is replaced by the pool.
 template <typename Fn>
-Status RunTransaction(PostgresConnectionPool& pool, const char* begin, const Fn& fn) {
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease connection, pool.Acquire());
+Status RunTransaction(Pool& pool, const char* begin, const Fn& fn) {
+  ASSIGN_OR_RETURN(Pool::Lease connection, pool.Acquire());
   Status status = connection->ExecScript(begin);
   if (status.ok()) status = CallGuarded(fn, *connection);
   // COMMIT of a transaction in which a statement failed would quietly roll back.
@@ -42,7 +48,7 @@ StatusOr<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
     const std::string& conninfo, Options options) {
   std::unique_ptr<PostgresMetadataStore> store(new PostgresMetadataStore(conninfo, options));
   // Connect now, so that a wrong URL or password fails at start-up rather than on a request.
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease writer, store->writer_.Acquire());
+  ASSIGN_OR_RETURN(Pool::Lease writer, store->writer_.Acquire());
   return store;
 }
 
@@ -50,8 +56,8 @@ PostgresMetadataStore::PostgresMetadataStore(const std::string& conninfo, const 
     : begin_write_("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " +
                    std::to_string(options.lock_timeout.count()) +
                    "; SELECT pg_advisory_xact_lock(" + kWriterLock + ")"),
-      writer_(conninfo, 1),
-      readers_(conninfo, options.max_read_connections) {}
+      writer_(Connect(conninfo), 1),
+      readers_(Connect(conninfo), options.max_read_connections) {}
 
 Status PostgresMetadataStore::Migrate() {
   for (const Migration& migration : postgres::Migrations()) {
@@ -71,21 +77,15 @@ Status PostgresMetadataStore::ApplyMigration(const Migration& migration) {
 }
 
 Status PostgresMetadataStore::Write(const TxFn& fn) {
-  return RunTransaction(writer_, begin_write_.c_str(), [&](PostgresConnection& connection) {
-    PostgresMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunTransaction(writer_, begin_write_.c_str(), OnSqlMetadataTx<PostgresEngine>(fn));
 }
 
 Status PostgresMetadataStore::Read(const TxFn& fn) {
-  return RunTransaction(readers_, kBeginRead, [&](PostgresConnection& connection) {
-    PostgresMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunTransaction(readers_, kBeginRead, OnSqlMetadataTx<PostgresEngine>(fn));
 }
 
 Status PostgresMetadataStore::Ping() {
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease connection, readers_.Acquire());
+  ASSIGN_OR_RETURN(Pool::Lease connection, readers_.Acquire());
   return connection->ExecScript("SELECT 1");
 }
 
