@@ -22,18 +22,24 @@ struct LosableConnection : FakeConnection {
   bool healthy = true;
 };
 
+struct Counts {
+  int open = 0;    // connections open now
+  int opened = 0;  // connections ever opened
+};
+
 template <typename Connection>
-typename ConnectionPool<Connection>::Opener Opener(int* open, int* opened) {
-  return [open, opened]() -> StatusOr<std::unique_ptr<Connection>> {
-    ++*opened;
-    return std::make_unique<Connection>(open);
-  };
+ConnectionPool<Connection> CountingPool(Counts& counts, int capacity) {
+  return ConnectionPool<Connection>(
+      [&counts]() -> StatusOr<std::unique_ptr<Connection>> {
+        ++counts.opened;
+        return std::make_unique<Connection>(&counts.open);
+      },
+      capacity);
 }
 
 TEST(ConnectionPoolTest, ReusesAReturnedConnection) {
-  int open = 0;
-  int opened = 0;
-  ConnectionPool<FakeConnection> pool(Opener<FakeConnection>(&open, &opened), 2);
+  Counts counts;
+  auto pool = CountingPool<FakeConnection>(counts, 2);
   FakeConnection* first = nullptr;
   {
     auto lease = pool.Acquire();
@@ -43,7 +49,7 @@ TEST(ConnectionPoolTest, ReusesAReturnedConnection) {
   auto again = pool.Acquire();
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(&**again, first);
-  EXPECT_EQ(opened, 1);
+  EXPECT_EQ(counts.opened, 1);
 }
 
 TEST(ConnectionPoolTest, FailedOpenGivesItsSlotBack) {
@@ -61,41 +67,39 @@ TEST(ConnectionPoolTest, FailedOpenGivesItsSlotBack) {
 }
 
 TEST(ConnectionPoolTest, DiscardedConnectionIsClosedAndReplaced) {
-  int open = 0;
-  int opened = 0;
-  ConnectionPool<FakeConnection> pool(Opener<FakeConnection>(&open, &opened), 1);
+  Counts counts;
+  auto pool = CountingPool<FakeConnection>(counts, 1);
   {
     auto lease = pool.Acquire();
     ASSERT_TRUE(lease.ok());
     lease->Discard();
-    EXPECT_EQ(open, 0);
+    EXPECT_EQ(counts.open, 0);
   }
   EXPECT_TRUE(pool.Acquire().ok());
-  EXPECT_EQ(opened, 2);
+  EXPECT_EQ(counts.opened, 2);
 }
 
 TEST(ConnectionPoolTest, LostConnectionClosesTheIdleOnes) {
-  int open = 0;
-  int opened = 0;
-  ConnectionPool<LosableConnection> pool(Opener<LosableConnection>(&open, &opened), 3);
+  Counts counts;
+  auto pool = CountingPool<LosableConnection>(counts, 3);
   {
     auto a = pool.Acquire();
     auto b = pool.Acquire();
     ASSERT_TRUE(a.ok() && b.ok());
   }
-  ASSERT_EQ(open, 2);
+  ASSERT_EQ(counts.open, 2);
   {
     auto lost = pool.Acquire();
     ASSERT_TRUE(lost.ok());
     (*lost)->healthy = false;
   }
-  EXPECT_EQ(open, 0);
+  EXPECT_EQ(counts.open, 0);
   // Every slot is free again: three new connections at once.
   auto a = pool.Acquire();
   auto b = pool.Acquire();
   auto c = pool.Acquire();
   EXPECT_TRUE(a.ok() && b.ok() && c.ok());
-  EXPECT_EQ(opened, 5);
+  EXPECT_EQ(counts.opened, 5);
 }
 
 }  // namespace

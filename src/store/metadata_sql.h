@@ -95,6 +95,7 @@ struct MetadataSql {
   std::string record_migration;
 };
 
+// The statements in `dialect`, their parameters rewritten by `dialect.parameters`.
 MetadataSql MakeMetadataSql(const SqlDialect& dialect);
 
 }  // namespace mlops
