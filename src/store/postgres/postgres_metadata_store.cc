@@ -1,6 +1,7 @@
 #include "store/postgres/postgres_metadata_store.h"
 
 #include <string>
+#include <utility>
 
 #include "store/metadata_tx_common.h"
 #include "store/postgres/postgres_metadata_tx.h"

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_metadata_store.h"
 
 #include <string>
+#include <utility>
 
 #include "store/metadata_tx_common.h"
 #include "store/sqlite/sqlite_metadata_tx.h"
