@@ -1,13 +1,19 @@
 #include "store/postgres/postgres_metadata_store.h"
 
 #include <string>
+#include <utility>
 
-#include "common/time.h"
 #include "store/metadata_tx_common.h"
 #include "store/postgres/postgres_metadata_tx.h"
 
 namespace mlops {
 namespace {
+
+using Pool = ConnectionPool<PostgresConnection>;
+
+Pool::Opener Connect(std::string conninfo) {
+  return [conninfo = std::move(conninfo)] { return PostgresConnection::Open(conninfo); };
+}
 
 // Advisory lock keys (64-bit, chosen at random) of this service in the database. A migration
 // waits as long as another starter's migration takes.
@@ -24,8 +30,8 @@ constexpr char kCreateMigrationsTable[] =
 // if `fn` or the COMMIT fails. A connection that may be left in a transaction is closed rather
 // than reused; a lost one is replaced by the pool.
 template <typename Fn>
-Status RunTransaction(PostgresConnectionPool& pool, const char* begin, const Fn& fn) {
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease connection, pool.Acquire());
+Status RunTransaction(Pool& pool, const char* begin, const Fn& fn) {
+  ASSIGN_OR_RETURN(Pool::Lease connection, pool.Acquire());
   Status status = connection->ExecScript(begin);
   if (status.ok()) status = CallGuarded(fn, *connection);
   // COMMIT of a transaction in which a statement failed would quietly roll back.
@@ -37,18 +43,13 @@ Status RunTransaction(PostgresConnectionPool& pool, const char* begin, const Fn&
   return status;
 }
 
-StatusOr<bool> HasRow(PostgresConnection& connection, const char* sql, int version) {
-  ASSIGN_OR_RETURN(const PostgresResult result, connection.Query(sql, version));
-  return result.Rows() > 0;
-}
-
 }  // namespace
 
 StatusOr<std::unique_ptr<PostgresMetadataStore>> PostgresMetadataStore::Open(
     const std::string& conninfo, Options options) {
   std::unique_ptr<PostgresMetadataStore> store(new PostgresMetadataStore(conninfo, options));
   // Connect now, so that a wrong URL or password fails at start-up rather than on a request.
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease writer, store->writer_.Acquire());
+  ASSIGN_OR_RETURN(Pool::Lease writer, store->writer_.Acquire());
   return store;
 }
 
@@ -56,8 +57,8 @@ PostgresMetadataStore::PostgresMetadataStore(const std::string& conninfo, const 
     : begin_write_("BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = " +
                    std::to_string(options.lock_timeout.count()) +
                    "; SELECT pg_advisory_xact_lock(" + kWriterLock + ")"),
-      writer_(conninfo, 1),
-      readers_(conninfo, options.max_read_connections) {}
+      writer_(Connect(conninfo), 1),
+      readers_(Connect(conninfo), options.max_read_connections) {}
 
 Status PostgresMetadataStore::Migrate() {
   for (const Migration& migration : postgres::Migrations()) {
@@ -72,37 +73,20 @@ Status PostgresMetadataStore::Migrate() {
 Status PostgresMetadataStore::ApplyMigration(const Migration& migration) {
   return RunTransaction(writer_, kBeginMigration, [&](PostgresConnection& connection) -> Status {
     RETURN_IF_ERROR(connection.ExecScript(kCreateMigrationsTable));
-    ASSIGN_OR_RETURN(const bool applied,
-                     HasRow(connection, "SELECT 1 FROM schema_migrations WHERE version = $1",
-                            migration.version));
-    if (applied) return OkStatus();
-    const Status status = connection.ExecScript(std::string(migration.sql).c_str());
-    if (!status.ok()) {
-      return Status(status.code(),
-                    "migration " + std::string(migration.name) + " failed: " + status.message());
-    }
-    return connection.Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        migration.version, migration.name, NowMs());
+    return ApplyMigrationOnce<PostgresEngine>(connection, migration);
   });
 }
 
 Status PostgresMetadataStore::Write(const TxFn& fn) {
-  return RunTransaction(writer_, begin_write_.c_str(), [&](PostgresConnection& connection) {
-    PostgresMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunTransaction(writer_, begin_write_.c_str(), OnSqlMetadataTx<PostgresEngine>(fn));
 }
 
 Status PostgresMetadataStore::Read(const TxFn& fn) {
-  return RunTransaction(readers_, kBeginRead, [&](PostgresConnection& connection) {
-    PostgresMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunTransaction(readers_, kBeginRead, OnSqlMetadataTx<PostgresEngine>(fn));
 }
 
 Status PostgresMetadataStore::Ping() {
-  ASSIGN_OR_RETURN(PostgresConnectionPool::Lease connection, readers_.Acquire());
+  ASSIGN_OR_RETURN(Pool::Lease connection, readers_.Acquire());
   return connection->ExecScript("SELECT 1");
 }
 

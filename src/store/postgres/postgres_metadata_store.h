@@ -4,9 +4,10 @@
 #include <memory>
 #include <string>
 
+#include "store/connection_pool.h"
 #include "store/metadata_store.h"
 #include "store/migration.h"
-#include "store/postgres/postgres_connection_pool.h"
+#include "store/postgres/postgres_connection.h"
 
 namespace mlops {
 
@@ -64,8 +65,8 @@ class PostgresMetadataStore final : public MetadataStore {
   Status ApplyMigration(const Migration& migration);
 
   const std::string begin_write_;
-  PostgresConnectionPool writer_;
-  PostgresConnectionPool readers_;
+  ConnectionPool<PostgresConnection> writer_;
+  ConnectionPool<PostgresConnection> readers_;
 };
 
 }  // namespace mlops

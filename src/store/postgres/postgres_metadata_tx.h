@@ -1,76 +1,73 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
-#include "store/metadata_store.h"
+#include "common/status.h"
 #include "store/postgres/postgres_connection.h"
+#include "store/postgres/postgres_result.h"
+#include "store/postgres/postgres_status.h"
+#include "store/sql_metadata_tx.h"
 
 namespace mlops {
 
-// MetadataTx over one PostgreSQL connection inside a transaction that PostgresMetadataStore began.
-// Failure modes are those of MetadataTx; in addition, an id that is not a UUID (the column type)
-// is INVALID_ARGUMENT, as is JSON text that is not JSON. Not thread-safe.
-class PostgresMetadataTx final : public MetadataTx {
- public:
-  explicit PostgresMetadataTx(PostgresConnection& connection) : connection_(connection) {}
+// How SqlMetadataTx runs on PostgreSQL (see sql_metadata_tx.h for what an engine provides):
+// parameters travel in text format and the server infers their types; a statement's rows are
+// fetched whole; a unique violation names its constraint. An id that is not a UUID (the column
+// type) is INVALID_ARGUMENT, as is JSON text that is not JSON.
+struct PostgresEngine {
+  using Connection = PostgresConnection;
+  using Row = PostgresRow;
 
-  Status InsertModel(const Model& model) override;
-  StatusOr<Model> GetModel(const std::string& id) override;
-  StatusOr<Page<Model>> ListModels(const ModelFilter& filter, PageRequest page) override;
-  Status UpdateModel(const Model& model) override;
+  // The rows of one statement, in order.
+  class Cursor {
+   public:
+    explicit Cursor(PostgresResult result) : result_(std::move(result)) {}
+    StatusOr<bool> Next() { return ++row_ < result_.Rows(); }
+    PostgresRow Current() const { return result_.Row(row_); }
 
-  Status InsertVersion(const ModelVersion& version) override;
-  StatusOr<ModelVersion> GetVersion(const std::string& id) override;
-  StatusOr<std::optional<ModelVersion>> FindVersion(const std::string& model_id,
-                                                    const std::string& version_string) override;
-  StatusOr<Page<ModelVersion>> ListVersions(const std::string& model_id,
-                                            const VersionFilter& filter, PageRequest page) override;
-  StatusOr<std::vector<ModelVersion>> ListVersionsInStatus(const std::string& model_id,
-                                                           ModelVersionStatus status) override;
-  Status SetVersionStatus(const std::string& id, ModelVersionStatus status,
-                          TimestampMs updated_at) override;
-  Status SetVersionIoSignature(const std::string& id, const JsonText& io_signature,
-                               TimestampMs updated_at) override;
-  Status SetVersionValidationDecision(const std::string& id, const JsonText& decision,
-                                      TimestampMs updated_at) override;
-  StatusOr<std::int64_t> CountActiveDeployments(const std::string& version_id) override;
+   private:
+    PostgresResult result_;
+    int row_ = -1;
+  };
 
-  Status InsertFeedback(const Feedback& feedback) override;
-  StatusOr<Page<Feedback>> ListFeedback(const std::string& version_id, PageRequest page) override;
-  StatusOr<FeedbackSummary> SummarizeFeedback(const std::string& version_id) override;
+  template <typename... Args>
+  static StatusOr<Cursor> Query(Connection& connection, const char* sql, const Args&... args) {
+    ASSIGN_OR_RETURN(PostgresResult result, connection.Query(sql, args...));
+    return Cursor(std::move(result));
+  }
 
-  Status InsertValidationResult(const ValidationResult& result) override;
-  StatusOr<ValidationResult> GetValidationResult(const std::string& id) override;
-  StatusOr<Page<ValidationResult>> ListValidationResults(const std::string& version_id,
-                                                         PageRequest page) override;
-  StatusOr<std::vector<ValidationResult>> ListTriggerResults(
-      const std::string& trigger_id) override;
-  Status EnqueueValidationJob(const ValidationJob& job) override;
-  StatusOr<ValidationJob> GetValidationJob(const std::string& result_id) override;
-  StatusOr<std::vector<ValidationJob>> ListOpenValidationJobs(
-      const std::string& version_id) override;
-  StatusOr<std::optional<ValidationJob>> ClaimValidationJob(const std::string& lease_token,
-                                                            TimestampMs now,
-                                                            TimestampMs lease_expires_at) override;
-  Status RenewValidationLease(const std::string& result_id, const std::string& lease_token,
-                              TimestampMs lease_expires_at, TimestampMs now) override;
-  Status ReleaseValidationJob(const std::string& result_id, const std::string& lease_token,
-                              TimestampMs now) override;
-  StatusOr<std::int64_t> ReclaimExpiredValidationJobs(TimestampMs now) override;
-  Status FinishValidationJob(const ValidationResult& result,
-                             const std::string& lease_token) override;
+  template <typename... Args>
+  static StatusOr<std::int64_t> Update(Connection& connection, const char* sql,
+                                       const Args&... args) {
+    ASSIGN_OR_RETURN(const PostgresResult result, connection.Query(sql, args...));
+    return result.AffectedRows();
+  }
 
-  Status InsertApiKey(const ApiKey& key) override;
-  StatusOr<std::optional<ApiKey>> FindApiKeyByHash(const std::string& key_hash) override;
-  StatusOr<Page<ApiKey>> ListApiKeys(PageRequest page) override;
-  Status DeleteApiKey(const std::string& id) override;
-  StatusOr<std::int64_t> CountApiKeys() override;
+  static std::string_view ViolatedUniqueKey(const Status& status) {
+    return ViolatedConstraint(status);
+  }
 
- private:
-  PostgresConnection& connection_;
+  // The constraint names of migrations/*.sql.
+  static constexpr UniqueKeys kUniqueKeys = {
+      .model_id = "aimodels_pkey",
+      .model_name = "aimodels_name_key",
+      .version_id = "aimodelversions_pkey",
+      .version_string = "aimodelversions_version_string_key",
+      .one_production = "aimodelversions_one_production",
+      .feedback_id = "aimodelfeedback_pkey",
+      .validation_result_id = "aimodelvalidationresults_pkey",
+      .validation_job_id = "validation_jobs_pkey",
+      .api_key_id = "api_keys_pkey",
+      .api_key_hash = "api_keys_key_hash_key",
+  };
+
+  static const MetadataSql& Sql();
 };
+
+// MetadataTx over one PostgreSQL connection inside a transaction that PostgresMetadataStore began.
+using PostgresMetadataTx = SqlMetadataTx<PostgresEngine>;
+extern template class SqlMetadataTx<PostgresEngine>;
 
 }  // namespace mlops

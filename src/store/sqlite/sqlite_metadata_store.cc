@@ -1,13 +1,19 @@
 #include "store/sqlite/sqlite_metadata_store.h"
 
 #include <string>
+#include <utility>
 
-#include "common/time.h"
 #include "store/metadata_tx_common.h"
 #include "store/sqlite/sqlite_metadata_tx.h"
 
 namespace mlops {
 namespace {
+
+using Pool = ConnectionPool<SqliteConnection>;
+
+Pool::Opener OpenFile(std::string path, SqliteConnectionOptions options) {
+  return [path = std::move(path), options] { return SqliteConnection::Open(path, options); };
+}
 
 constexpr char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations "
@@ -16,8 +22,8 @@ constexpr char kCreateMigrationsTable[] =
 // Runs `fn(SqliteConnection&)` between `begin` and COMMIT on a connection of `pool`; rolls back
 // if `fn` or the COMMIT fails.
 template <typename Fn>
-Status RunTransaction(SqliteConnectionPool& pool, const char* begin, const Fn& fn) {
-  ASSIGN_OR_RETURN(SqliteConnectionPool::Lease connection, pool.Acquire());
+Status RunTransaction(Pool& pool, const char* begin, const Fn& fn) {
+  ASSIGN_OR_RETURN(Pool::Lease connection, pool.Acquire());
   RETURN_IF_ERROR(connection->Execute(begin));
   Status status = CallGuarded(fn, *connection);
   if (status.ok()) status = connection->Execute("COMMIT");
@@ -29,7 +35,7 @@ Status RunTransaction(SqliteConnectionPool& pool, const char* begin, const Fn& f
 // BEGIN IMMEDIATE takes the write lock at once, so writers are serialized from their first read
 // and what `fn` checks still holds at COMMIT.
 template <typename Fn>
-Status RunWrite(SqliteConnectionPool& pool, const Fn& fn) {
+Status RunWrite(Pool& pool, const Fn& fn) {
   return RunTransaction(pool, "BEGIN IMMEDIATE", fn);
 }
 
@@ -45,24 +51,23 @@ StatusOr<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(const s
                                                                          Options options) {
   std::unique_ptr<SqliteMetadataStore> store(new SqliteMetadataStore(path, options));
   // Open the writer now: it creates the file and switches it to WAL before any reader opens.
-  ASSIGN_OR_RETURN(SqliteConnectionPool::Lease writer, store->writer_.Acquire());
+  ASSIGN_OR_RETURN(Pool::Lease writer, store->writer_.Acquire());
   ASSIGN_OR_RETURN(store->checkpointer_,
                    SqliteCheckpointer::Start(path, options.checkpoint_interval));
   return store;
 }
 
 SqliteMetadataStore::SqliteMetadataStore(const std::string& path, const Options& options)
-    : writer_(path,
-              {.busy_timeout = options.busy_timeout,
-               .query_only = false,
-               .background_checkpoints = true},
+    : writer_(OpenFile(path, {.busy_timeout = options.busy_timeout,
+                              .query_only = false,
+                              .background_checkpoints = true}),
               1),
-      readers_(path, {.busy_timeout = options.busy_timeout, .query_only = true},
+      readers_(OpenFile(path, {.busy_timeout = options.busy_timeout, .query_only = true}),
                options.max_read_connections) {}
 
 Status SqliteMetadataStore::Migrate() {
   {
-    ASSIGN_OR_RETURN(SqliteConnectionPool::Lease connection, writer_.Acquire());
+    ASSIGN_OR_RETURN(Pool::Lease connection, writer_.Acquire());
     RETURN_IF_ERROR(connection->Execute(kCreateMigrationsTable));
   }
   for (const Migration& migration : sqlite::Migrations()) {
@@ -72,35 +77,18 @@ Status SqliteMetadataStore::Migrate() {
 }
 
 Status SqliteMetadataStore::ApplyMigration(const Migration& migration) {
-  return RunWrite(writer_, [&](SqliteConnection& connection) -> Status {
-    // Checked inside the transaction: another process may have applied it meanwhile.
-    ASSIGN_OR_RETURN(
-        const bool applied,
-        HasRow(connection, "SELECT 1 FROM schema_migrations WHERE version = ?", migration.version));
-    if (applied) return OkStatus();
-    const Status status = connection.ExecScript(std::string(migration.sql).c_str());
-    if (!status.ok()) {
-      return Status(status.code(),
-                    "migration " + std::string(migration.name) + " failed: " + status.message());
-    }
-    return connection.Execute(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-        migration.version, migration.name, NowMs());
+  // Checked inside the transaction: another process may have applied it meanwhile.
+  return RunWrite(writer_, [&](SqliteConnection& connection) {
+    return ApplyMigrationOnce<SqliteEngine>(connection, migration);
   });
 }
 
 Status SqliteMetadataStore::Write(const TxFn& fn) {
-  return RunWrite(writer_, [&](SqliteConnection& connection) {
-    SqliteMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunWrite(writer_, OnSqlMetadataTx<SqliteEngine>(fn));
 }
 
 Status SqliteMetadataStore::Read(const TxFn& fn) {
-  return RunTransaction(readers_, "BEGIN", [&](SqliteConnection& connection) {
-    SqliteMetadataTx tx(connection);
-    return fn(tx);
-  });
+  return RunTransaction(readers_, "BEGIN", OnSqlMetadataTx<SqliteEngine>(fn));
 }
 
 Status SqliteMetadataStore::Ping() {

@@ -4,10 +4,11 @@
 #include <memory>
 #include <string>
 
+#include "store/connection_pool.h"
 #include "store/metadata_store.h"
 #include "store/migration.h"
 #include "store/sqlite/sqlite_checkpointer.h"
-#include "store/sqlite/sqlite_connection_pool.h"
+#include "store/sqlite/sqlite_connection.h"
 
 namespace mlops {
 
@@ -49,8 +50,8 @@ class SqliteMetadataStore final : public MetadataStore {
 
   // One connection: writes of this process take turns here rather than in SQLite's busy handler,
   // whose sleeps would cost throughput.
-  SqliteConnectionPool writer_;
-  SqliteConnectionPool readers_;
+  ConnectionPool<SqliteConnection> writer_;
+  ConnectionPool<SqliteConnection> readers_;
   std::unique_ptr<SqliteCheckpointer> checkpointer_;
 };
 

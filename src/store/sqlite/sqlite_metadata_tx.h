@@ -1,75 +1,76 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <vector>
+#include <string_view>
+#include <utility>
 
-#include "store/metadata_store.h"
+#include "common/status.h"
+#include "store/sql_metadata_tx.h"
 #include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/sqlite_statement.h"
+#include "store/sqlite/sqlite_status.h"
 
 namespace mlops {
 
-// MetadataTx over one SQLite connection inside a transaction that SqliteMetadataStore began.
-// Failure modes are those of MetadataTx. Not thread-safe.
-class SqliteMetadataTx final : public MetadataTx {
- public:
-  explicit SqliteMetadataTx(SqliteConnection& connection) : connection_(connection) {}
+// How SqlMetadataTx runs on SQLite (see sql_metadata_tx.h for what an engine provides): a
+// statement's rows are stepped through one at a time; a unique violation names the constrained
+// columns ("table.column, ...").
+struct SqliteEngine {
+  using Connection = SqliteConnection;
+  using Row = SqliteStatement;
 
-  Status InsertModel(const Model& model) override;
-  StatusOr<Model> GetModel(const std::string& id) override;
-  StatusOr<Page<Model>> ListModels(const ModelFilter& filter, PageRequest page) override;
-  Status UpdateModel(const Model& model) override;
+  // The rows of one statement, in order. The statement is reset when the cursor is destroyed.
+  class Cursor {
+   public:
+    explicit Cursor(SqliteStatement statement) : statement_(std::move(statement)) {}
+    StatusOr<bool> Next() { return statement_.Step(); }
+    const SqliteStatement& Current() const { return statement_; }
 
-  Status InsertVersion(const ModelVersion& version) override;
-  StatusOr<ModelVersion> GetVersion(const std::string& id) override;
-  StatusOr<std::optional<ModelVersion>> FindVersion(const std::string& model_id,
-                                                    const std::string& version_string) override;
-  StatusOr<Page<ModelVersion>> ListVersions(const std::string& model_id,
-                                            const VersionFilter& filter, PageRequest page) override;
-  StatusOr<std::vector<ModelVersion>> ListVersionsInStatus(const std::string& model_id,
-                                                           ModelVersionStatus status) override;
-  Status SetVersionStatus(const std::string& id, ModelVersionStatus status,
-                          TimestampMs updated_at) override;
-  Status SetVersionIoSignature(const std::string& id, const JsonText& io_signature,
-                               TimestampMs updated_at) override;
-  Status SetVersionValidationDecision(const std::string& id, const JsonText& decision,
-                                      TimestampMs updated_at) override;
-  StatusOr<std::int64_t> CountActiveDeployments(const std::string& version_id) override;
+   private:
+    SqliteStatement statement_;
+  };
 
-  Status InsertFeedback(const Feedback& feedback) override;
-  StatusOr<Page<Feedback>> ListFeedback(const std::string& version_id, PageRequest page) override;
-  StatusOr<FeedbackSummary> SummarizeFeedback(const std::string& version_id) override;
+  template <typename... Args>
+  static StatusOr<Cursor> Query(Connection& connection, const char* sql, const Args&... args) {
+    ASSIGN_OR_RETURN(SqliteStatement statement, connection.Prepare(sql));
+    statement.Bind(args...);
+    return Cursor(std::move(statement));
+  }
 
-  Status InsertValidationResult(const ValidationResult& result) override;
-  StatusOr<ValidationResult> GetValidationResult(const std::string& id) override;
-  StatusOr<Page<ValidationResult>> ListValidationResults(const std::string& version_id,
-                                                         PageRequest page) override;
-  StatusOr<std::vector<ValidationResult>> ListTriggerResults(
-      const std::string& trigger_id) override;
-  Status EnqueueValidationJob(const ValidationJob& job) override;
-  StatusOr<ValidationJob> GetValidationJob(const std::string& result_id) override;
-  StatusOr<std::vector<ValidationJob>> ListOpenValidationJobs(
-      const std::string& version_id) override;
-  StatusOr<std::optional<ValidationJob>> ClaimValidationJob(const std::string& lease_token,
-                                                            TimestampMs now,
-                                                            TimestampMs lease_expires_at) override;
-  Status RenewValidationLease(const std::string& result_id, const std::string& lease_token,
-                              TimestampMs lease_expires_at, TimestampMs now) override;
-  Status ReleaseValidationJob(const std::string& result_id, const std::string& lease_token,
-                              TimestampMs now) override;
-  StatusOr<std::int64_t> ReclaimExpiredValidationJobs(TimestampMs now) override;
-  Status FinishValidationJob(const ValidationResult& result,
-                             const std::string& lease_token) override;
+  template <typename... Args>
+  static StatusOr<std::int64_t> Update(Connection& connection, const char* sql,
+                                       const Args&... args) {
+    RETURN_IF_ERROR(connection.Execute(sql, args...));
+    return connection.Changes();
+  }
 
-  Status InsertApiKey(const ApiKey& key) override;
-  StatusOr<std::optional<ApiKey>> FindApiKeyByHash(const std::string& key_hash) override;
-  StatusOr<Page<ApiKey>> ListApiKeys(PageRequest page) override;
-  Status DeleteApiKey(const std::string& id) override;
-  StatusOr<std::int64_t> CountApiKeys() override;
+  static std::string_view ViolatedUniqueKey(const Status& status) {
+    return ConflictColumns(status);
+  }
 
- private:
-  SqliteConnection& connection_;
+  // The columns SQLite names for each constraint of migrations/*.sql.
+  static constexpr UniqueKeys kUniqueKeys = {
+      .model_id = "aimodels.id",
+      .model_name = "aimodels.name",
+      .version_id = "aimodelversions.id",
+      .version_string = "aimodelversions.model_id, aimodelversions.version_string",
+      .one_production = "aimodelversions.model_id",
+      .feedback_id = "aimodelfeedback.id",
+      .validation_result_id = "aimodelvalidationresults.id",
+      .validation_job_id = "validation_jobs.result_id",
+      .api_key_id = "api_keys.id",
+      .api_key_hash = "api_keys.key_hash",
+  };
+
+  static const MetadataSql& Sql();
 };
+
+// MetadataTx over one SQLite connection inside a transaction that SqliteMetadataStore began.
+using SqliteMetadataTx = SqlMetadataTx<SqliteEngine>;
+extern template class SqlMetadataTx<SqliteEngine>;
+
+// `sql` with each numbered parameter $N outside string literals written as SQLite's ?N.
+std::string SqliteParameters(std::string sql);
 
 }  // namespace mlops
