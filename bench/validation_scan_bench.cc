@@ -2,7 +2,8 @@
 // (tests/corpus/functional/), as a validation job would spend it: every iteration loads the
 // model anew (checker, shape inference, import), generates inputs and runs. The artifact is on
 // local disk already, as the job runner leaves it. The _Isolated variants run the scan as the
-// service does by default, in a child `mlops scan-child` process each (IsolatedScanner).
+// service does by default, in a child `mlops scan-child` process each (IsolatedScanner); they
+// count wall time, as the CPU time is the child's, not this process's.
 #include <benchmark/benchmark.h>
 
 #include <nlohmann/json.hpp>
@@ -59,7 +60,7 @@ void BM_FunctionalIo_Onnx_Isolated(benchmark::State& state) {
   IsolatedScanner scanner(ScanType::kFunctionalIo, {.executable = MLOPS_BINARY});
   RunScan(state, scanner, CorpusSubject("tiny_gemm_relu.onnx", ModelFormat::kOnnx));
 }
-BENCHMARK(BM_FunctionalIo_Onnx_Isolated)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FunctionalIo_Onnx_Isolated)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FunctionalIo_TorchScript_Isolated(benchmark::State& state) {
   IsolatedScanner scanner(ScanType::kFunctionalIo, {.executable = MLOPS_BINARY});
@@ -67,7 +68,7 @@ void BM_FunctionalIo_TorchScript_Isolated(benchmark::State& state) {
           CorpusSubject("tiny_linear.torchscript.pt", ModelFormat::kPytorchTorchscript,
                         kTorchscriptParameters));
 }
-BENCHMARK(BM_FunctionalIo_TorchScript_Isolated)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FunctionalIo_TorchScript_Isolated)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FunctionalIo_SavedModelStructure(benchmark::State& state) {
   FunctionalIoScanner scanner;

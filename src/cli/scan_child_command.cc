@@ -1,8 +1,10 @@
 #include "cli/scan_child_command.h"
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <iostream>
 #include <iterator>
 #include <string>
@@ -13,6 +15,10 @@
 
 namespace mlops::cli {
 namespace {
+
+// The deadline is enforced by the service: a child outliving it (the service killed, or exiting
+// with scans in flight) would run on unchecked, so it dies with the thread that started it.
+void DieWithTheService() { prctl(PR_SET_PDEATHSIG, SIGKILL); }
 
 // A crash is expected here now and then; its core would hold the model and fill the disk.
 void DisableCoreDumps() {
@@ -31,6 +37,7 @@ int TakeStdout() {
 }  // namespace
 
 int ScanChild(const Config& config, ScanType type) {
+  DieWithTheService();
   DisableCoreDumps();
   const posix_io::UniqueFd outcome_fd(TakeStdout());
   if (!outcome_fd.valid()) {
