@@ -62,10 +62,10 @@ StatusOr<validation::ScannerRegistry> BuildScanners(const Config& config) {
   for (const ScanType type : AllValues<ScanType>()) {
     if (config.validation_isolate_models && RunsModelCode(type)) {
       validation::AddScanner(
-          scanners, std::make_unique<validation::IsolatedScanner>(
-                        type, validation::IsolationSettings{
-                                  .timeout = std::chrono::seconds(
-                                      config.validation_scan_timeout_seconds)}));
+          scanners,
+          std::make_unique<validation::IsolatedScanner>(
+              type, validation::IsolationSettings{
+                        .timeout = std::chrono::seconds(config.validation_scan_timeout_seconds)}));
     } else {
       ASSIGN_OR_RETURN(auto scanner, BuildInProcessScanner(config, type));
       validation::AddScanner(scanners, std::move(scanner));

@@ -14,7 +14,7 @@ namespace mlops::cli {
 // `config`. An error for settings that are wrong (a broken content policy, a malformed scanner
 // URL): start-up stops rather than failing every scan.
 StatusOr<std::unique_ptr<validation::Scanner>> BuildInProcessScanner(const Config& config,
-                                                                      ScanType type);
+                                                                     ScanType type);
 
 // The scanners `serve` registers, one per scan type. Those that run the uploaded model
 // (functional_io, performance_benchmark) are IsolatedScanners running `scan-child` unless

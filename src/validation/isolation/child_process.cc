@@ -73,6 +73,34 @@ StatusOr<pid_t> Spawn(const std::vector<std::string>& argv, int in, int out, int
   return pid;
 }
 
+// This process's and the child's ends of the child's stdin, stdout and stderr, all CLOEXEC.
+struct ChildPipes {
+  UniqueFd to_child, child_in;
+  UniqueFd from_out, child_out;
+  UniqueFd from_err, child_err;
+};
+
+StatusOr<ChildPipes> MakePipes() {
+  int in_pair[2];
+  int out_pipe[2];
+  int err_pipe[2];
+  // stdin is a socket so that writing to a child that has gone is EPIPE (MSG_NOSIGNAL), not a
+  // SIGPIPE that would end this process.
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_pair) != 0) {
+    return ErrnoError("socketpair", errno);
+  }
+  ChildPipes pipes;
+  pipes.to_child = UniqueFd(in_pair[0]);
+  pipes.child_in = UniqueFd(in_pair[1]);
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe", errno);
+  pipes.from_out = UniqueFd(out_pipe[0]);
+  pipes.child_out = UniqueFd(out_pipe[1]);
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe", errno);
+  pipes.from_err = UniqueFd(err_pipe[0]);
+  pipes.child_err = UniqueFd(err_pipe[1]);
+  return pipes;
+}
+
 // Reads what `fd` has into `chunk` (empty if nothing); closes `fd` at end of file or on error.
 void ReadAvailable(UniqueFd& fd, std::string& chunk) {
   char buffer[64 * 1024];
@@ -86,28 +114,12 @@ void ReadAvailable(UniqueFd& fd, std::string& chunk) {
 StatusOr<ChildResult> RunChildProcess(const ChildProcessOptions& options, std::string_view input) {
   if (options.argv.empty()) return InvalidArgument("no program to run");
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  int in_pair[2];
-  int out_pipe[2];
-  int err_pipe[2];
-  // stdin is a socket so that writing to a child that has gone is EPIPE (MSG_NOSIGNAL), not a
-  // SIGPIPE that would end this process.
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in_pair) != 0) {
-    return ErrnoError("socketpair", errno);
-  }
-  UniqueFd to_child(in_pair[0]);
-  UniqueFd child_in(in_pair[1]);
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe", errno);
-  UniqueFd from_out(out_pipe[0]);
-  UniqueFd child_out(out_pipe[1]);
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe", errno);
-  UniqueFd from_err(err_pipe[0]);
-  UniqueFd child_err(err_pipe[1]);
-  ASSIGN_OR_RETURN(const pid_t pid,
-                   Spawn(options.argv, child_in.get(), child_out.get(), child_err.get()));
-  child_in.Close();
-  child_out.Close();
-  child_err.Close();
-
+  ASSIGN_OR_RETURN(ChildPipes pipes, MakePipes());
+  ASSIGN_OR_RETURN(const pid_t pid, Spawn(options.argv, pipes.child_in.get(), pipes.child_out.get(),
+                                          pipes.child_err.get()));
+  pipes.child_in.Close();
+  pipes.child_out.Close();
+  pipes.child_err.Close();
   // Readable once the child has exited; until it is reaped, its pid (and group id) stays
   // reserved, so the kill(-pid) calls below cannot hit an unrelated process.
   // (The syscall itself: glibc 2.36's <sys/pidfd.h> declares pidfd_open without C linkage.)
@@ -117,16 +129,16 @@ StatusOr<ChildResult> RunChildProcess(const ChildProcessOptions& options, std::s
   bool exited = false;
   std::size_t sent = 0;
   std::string chunk;
-  if (input.empty()) to_child.Close();
-  while (failure == 0 && (!exited || from_out.valid() || from_err.valid())) {
+  if (input.empty()) pipes.to_child.Close();
+  while (failure == 0 && (!exited || pipes.from_out.valid() || pipes.from_err.valid())) {
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) {
       result.timed_out = true;
       break;
     }
-    pollfd fds[] = {{to_child.get(), POLLOUT, 0},
-                    {from_out.get(), POLLIN, 0},
-                    {from_err.get(), POLLIN, 0},
+    pollfd fds[] = {{pipes.to_child.get(), POLLOUT, 0},
+                    {pipes.from_out.get(), POLLIN, 0},
+                    {pipes.from_err.get(), POLLIN, 0},
                     {exited ? -1 : exit_fd.get(), POLLIN, 0}};
     const auto wait = std::chrono::ceil<std::chrono::milliseconds>(left);
     if (poll(fds, std::size(fds), static_cast<int>(wait.count())) < 0) {
@@ -134,20 +146,21 @@ StatusOr<ChildResult> RunChildProcess(const ChildProcessOptions& options, std::s
       continue;
     }
     if (fds[0].revents != 0) {
-      const ssize_t n = send(to_child.get(), input.data() + sent, input.size() - sent,
+      const ssize_t n = send(pipes.to_child.get(), input.data() + sent, input.size() - sent,
                              MSG_NOSIGNAL | MSG_DONTWAIT);
       if (n > 0) sent += static_cast<std::size_t>(n);
       // A child that stops reading early gets no more; what it makes of that is its outcome.
-      if (sent == input.size() || (n < 0 && errno != EINTR && errno != EAGAIN)) to_child.Close();
+      if (sent == input.size() || (n < 0 && errno != EINTR && errno != EAGAIN))
+        pipes.to_child.Close();
     }
     if (fds[1].revents != 0) {
-      ReadAvailable(from_out, chunk);
+      ReadAvailable(pipes.from_out, chunk);
       const std::size_t room = options.max_stdout_bytes - result.out.size();
       result.out.append(chunk, 0, room);
       if (chunk.size() > room) result.out_truncated = true;
     }
     if (fds[2].revents != 0) {
-      ReadAvailable(from_err, chunk);
+      ReadAvailable(pipes.from_err, chunk);
       result.err_tail += chunk;
       if (result.err_tail.size() > 2 * options.stderr_tail_bytes) {
         result.err_tail.erase(0, result.err_tail.size() - options.stderr_tail_bytes);

@@ -14,8 +14,8 @@
 namespace mlops::validation::isolation {
 namespace {
 
-using ::testing::HasSubstr;
 using std::chrono::milliseconds;
+using ::testing::HasSubstr;
 
 StatusOr<ChildResult> RunShell(const std::string& script, std::string_view input = "",
                                milliseconds timeout = milliseconds(10'000)) {
@@ -81,7 +81,8 @@ TEST(ChildProcessTest, ReadsLargeOutputWhileWritingLargeInput) {
 
 TEST(ChildProcessTest, DropsStdoutBeyondTheCapAndKeepsTheEndOfStderr) {
   const StatusOr<ChildResult> result = RunChildProcess(
-      {.argv = {"/bin/sh", "-c", "head -c 100000 /dev/zero; head -c 5000 /dev/zero >&2; echo end >&2"},
+      {.argv = {"/bin/sh", "-c",
+                "head -c 100000 /dev/zero; head -c 5000 /dev/zero >&2; echo end >&2"},
        .max_stdout_bytes = 1000,
        .stderr_tail_bytes = 10},
       "");
@@ -126,8 +127,7 @@ TEST(ChildProcessTest, LeavesNoDescriptorOrZombieBehind) {
 }
 
 TEST(ChildProcessTest, AProgramThatCannotStartIsAnError) {
-  const StatusOr<ChildResult> result =
-      RunChildProcess({.argv = {"/nonexistent/program"}}, "");
+  const StatusOr<ChildResult> result = RunChildProcess({.argv = {"/nonexistent/program"}}, "");
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.status().message(), HasSubstr("/nonexistent/program"));
 }

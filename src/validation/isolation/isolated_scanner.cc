@@ -39,9 +39,9 @@ ScanOutcome IsolatedScanner::Scan(const ScanSubject& subject) {
     return Failed("the scan could not start its process: " + child.status().message(), nullptr);
   }
   if (child->timed_out) {
-    return Failed("the scan did not finish within " + std::to_string(settings_.timeout.count()) +
-                      " s",
-                  &*child);
+    return Failed(
+        "the scan did not finish within " + std::to_string(settings_.timeout.count()) + " s",
+        &*child);
   }
   if (child->signal) {
     return Failed("the model crashed the runtime: " + isolation::DescribeSignal(*child->signal),
@@ -52,8 +52,8 @@ ScanOutcome IsolatedScanner::Scan(const ScanSubject& subject) {
                   &*child);
   }
   if (child->out_truncated) {
-    return Failed("the scan's process wrote more than " +
-                      std::to_string(options.max_stdout_bytes) + " bytes of outcome",
+    return Failed("the scan's process wrote more than " + std::to_string(options.max_stdout_bytes) +
+                      " bytes of outcome",
                   &*child);
   }
   StatusOr<ScanOutcome> outcome = isolation::DecodeScanOutcome(child->out);

@@ -46,7 +46,9 @@ class IsolatedScannerTest : public ::testing::Test {
   }();
 };
 
-nlohmann::json Details(const ScanOutcome& outcome) { return nlohmann::json::parse(outcome.details); }
+nlohmann::json Details(const ScanOutcome& outcome) {
+  return nlohmann::json::parse(outcome.details);
+}
 
 TEST_F(IsolatedScannerTest, ReturnsTheChildsOutcomeForTheSubjectItWasSent) {
   const ScanOutcome outcome = ScanWith(

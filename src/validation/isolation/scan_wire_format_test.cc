@@ -121,8 +121,7 @@ TEST(ScanWireFormatTest, OutcomeRoundTripsEveryField) {
 TEST(ScanWireFormatTest, TextThatIsNotJsonIsAnError) {
   EXPECT_EQ(DecodeScanOutcome("").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodeScanOutcome("{\"status\":").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeScanSubject("Segmentation fault").status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeScanSubject("Segmentation fault").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodeScanOutcome("[]").status().code(), StatusCode::kInvalidArgument);
 }
 
