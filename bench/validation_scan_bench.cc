@@ -1,7 +1,9 @@
 // Wall time of the functional_io and performance_benchmark scans on the functional corpus
 // (tests/corpus/functional/), as a validation job would spend it: every iteration loads the
 // model anew (checker, shape inference, import), generates inputs and runs. The artifact is on
-// local disk already, as the job runner leaves it.
+// local disk already, as the job runner leaves it. The _Isolated variants run the scan as the
+// service does by default, in a child `mlops scan-child` process each (IsolatedScanner); they
+// count wall time, as the CPU time is the child's, not this process's.
 #include <benchmark/benchmark.h>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,7 @@
 
 #include "validation/functional/functional_corpus_test_util.h"
 #include "validation/functional/functional_io_scanner.h"
+#include "validation/isolation/isolated_scanner.h"
 #include "validation/performance/performance_benchmark_scanner.h"
 
 namespace mlops::validation {
@@ -52,6 +55,20 @@ void BM_FunctionalIo_TorchScript(benchmark::State& state) {
                         kTorchscriptParameters));
 }
 BENCHMARK(BM_FunctionalIo_TorchScript)->Unit(benchmark::kMillisecond);
+
+void BM_FunctionalIo_Onnx_Isolated(benchmark::State& state) {
+  IsolatedScanner scanner(ScanType::kFunctionalIo, {.executable = MLOPS_BINARY});
+  RunScan(state, scanner, CorpusSubject("tiny_gemm_relu.onnx", ModelFormat::kOnnx));
+}
+BENCHMARK(BM_FunctionalIo_Onnx_Isolated)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_FunctionalIo_TorchScript_Isolated(benchmark::State& state) {
+  IsolatedScanner scanner(ScanType::kFunctionalIo, {.executable = MLOPS_BINARY});
+  RunScan(state, scanner,
+          CorpusSubject("tiny_linear.torchscript.pt", ModelFormat::kPytorchTorchscript,
+                        kTorchscriptParameters));
+}
+BENCHMARK(BM_FunctionalIo_TorchScript_Isolated)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_FunctionalIo_SavedModelStructure(benchmark::State& state) {
   FunctionalIoScanner scanner;

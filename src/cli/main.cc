@@ -3,9 +3,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/scan_child_command.h"
 #include "cli/serve_command.h"
 #include "common/logging.h"
 #include "config/config.h"
+#include "validation/isolation/isolated_scanner.h"
 
 namespace {
 
@@ -40,6 +42,13 @@ int main(int argc, char** argv) {
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending metadata migrations and exit");
   migrate->footer(SettingsHelp());
 
+  // Internal, hidden from --help: what the service runs for each isolated scan.
+  std::string scan_type_name;
+  CLI::App* scan_child = app.add_subcommand(mlops::validation::kScanChildCommand,
+                                            "Run one scan of a subject read from stdin");
+  scan_child->group("");
+  scan_child->add_option("scan_type", scan_type_name, "The scan type")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   auto config = mlops::LoadConfig(mlops::ReadEnvironment());
@@ -56,5 +65,13 @@ int main(int argc, char** argv) {
 
   if (*serve) return mlops::cli::Serve(*config, serve_flags);
   if (*migrate) return mlops::cli::Migrate(*config);
+  if (*scan_child) {
+    const std::optional<mlops::ScanType> type = mlops::ParseEnum<mlops::ScanType>(scan_type_name);
+    if (!type) {
+      std::cerr << "mlops: unknown scan type '" << scan_type_name << "'\n";
+      return 2;
+    }
+    return mlops::cli::ScanChild(*config, *type);
+  }
   return 2;
 }

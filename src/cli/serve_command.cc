@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "artifacts/artifact_store_factory.h"
+#include "cli/scanner_setup.h"
 #include "common/logging.h"
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
@@ -17,12 +18,6 @@
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
 #include "store/metadata_store_factory.h"
-#include "validation/container/security_container_scanner.h"
-#include "validation/content/content_safety_scanner.h"
-#include "validation/functional/functional_io_scanner.h"
-#include "validation/performance/performance_benchmark_scanner.h"
-#include "validation/scanner_registry.h"
-#include "validation/security/security_artifact_scanner.h"
 
 namespace mlops::cli {
 namespace {
@@ -59,36 +54,6 @@ ValidationSettings ValidationSettingsFrom(const Config& config) {
   settings.max_attempts = config.validation_max_attempts;
   settings.test_only_scan_delay = std::chrono::milliseconds(config.test_only_scan_delay_ms);
   return settings;
-}
-
-// The scanners built into this binary, one AddScanner() line each; a scan type without one is
-// SKIPPED ("no scanner for this type is built in"). A scanner whose settings are wrong (a broken
-// content policy, a malformed scanner URL) stops the start-up rather than failing every scan.
-StatusOr<validation::ScannerRegistry> BuildScanners(const Config& config) {
-  validation::ScannerRegistry scanners;
-  validation::security::SecurityScanSettings security;
-  security.extra_allowed_globals = config.pickle_allowed_globals;
-  security.zip_max_compression_ratio = config.zip_max_compression_ratio;
-  security.extra_yara_rules_dir = config.yara_rules_dir;
-  ASSIGN_OR_RETURN(auto artifact, validation::SecurityArtifactScanner::Create(security));
-  validation::AddScanner(scanners, std::move(artifact));
-  validation::AddScanner(scanners, std::make_unique<validation::FunctionalIoScanner>());
-  validation::AddScanner(scanners, std::make_unique<validation::PerformanceBenchmarkScanner>(
-                                       validation::PerformanceBenchmarkSettings{
-                                           .warmup_runs = config.benchmark_warmup_runs,
-                                           .iterations = config.benchmark_iterations}));
-  ASSIGN_OR_RETURN(auto content,
-                   validation::ContentSafetyScanner::Create({config.content_policy_path}));
-  validation::AddScanner(scanners, std::move(content));
-  ASSIGN_OR_RETURN(auto container,
-                   validation::SecurityContainerScanner::Create(
-                       {.endpoint = config.security_scanner_endpoint,
-                        .api_key = config.security_scanner_api_key,
-                        .timeout_ms = config.security_scanner_timeout_seconds * 1000L,
-                        .max_critical = config.security_scanner_max_critical,
-                        .max_high = config.security_scanner_max_high}));
-  validation::AddScanner(scanners, std::move(container));
-  return scanners;
 }
 
 }  // namespace

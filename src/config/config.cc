@@ -179,6 +179,12 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_VALIDATION_ALLOW_WARNING", "true", "a WARNING result counts as passed"},
       {"MLOPS_VALIDATION_REQUIRED_SCANS", "security_artifact,functional_io",
        "scans that must pass for VALIDATED (SKIPPED or missing fails the run); 'none' for none"},
+      {"MLOPS_VALIDATION_ISOLATE_MODELS", "true",
+       "run functional_io and performance_benchmark, which load and run the uploaded model, in "
+       "a child process per scan: a model that crashes or hangs the runtime fails its own scan; "
+       "false runs them in the service process"},
+      {"MLOPS_VALIDATION_SCAN_TIMEOUT_SECONDS", "600",
+       "an isolated scan still running after this long is killed and FAILED"},
       {"MLOPS_YARA_RULES_DIR", "(unset)",
        "directory of extra *.yar/*.yara rules for security_artifact, on top of rules/yara/"},
       {"MLOPS_PICKLE_ALLOWED_GLOBALS", "(unset)",
@@ -265,6 +271,9 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
   RETURN_IF_ERROR(ReadBool(env, "MLOPS_VALIDATION_ALLOW_WARNING", c.validation_allow_warning));
   RETURN_IF_ERROR(ReadScanTypes(env, "MLOPS_VALIDATION_REQUIRED_SCANS", true,
                                 c.validation_required_scans));
+  RETURN_IF_ERROR(ReadBool(env, "MLOPS_VALIDATION_ISOLATE_MODELS", c.validation_isolate_models));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_VALIDATION_SCAN_TIMEOUT_SECONDS", 1, 7 * 24 * 3600,
+                              c.validation_scan_timeout_seconds));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_TEST_ONLY_SCAN_DELAY_MS", 0, 3'600'000, c.test_only_scan_delay_ms));
   ReadString(env, "MLOPS_YARA_RULES_DIR", c.yara_rules_dir);

@@ -51,6 +51,8 @@ struct Config {
   bool validation_allow_warning = true;
   std::vector<ScanType> validation_required_scans = {ScanType::kSecurityArtifact,
                                                      ScanType::kFunctionalIo};
+  bool validation_isolate_models = true;  // model-running scans in a child process each
+  int validation_scan_timeout_seconds = 600;  // an isolated scan running longer is killed
   int test_only_scan_delay_ms = 0;  // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
 
   // The scanners' own settings (validation/*/ say what each one does).

@@ -34,6 +34,8 @@ TEST(ConfigTest, ValidationDefaults) {
   EXPECT_EQ(c->validation_required_scans,
             (std::vector<ScanType>{ScanType::kSecurityArtifact, ScanType::kFunctionalIo}));
   EXPECT_TRUE(c->validation_allow_warning);
+  EXPECT_TRUE(c->validation_isolate_models);
+  EXPECT_EQ(c->validation_scan_timeout_seconds, 600);
   EXPECT_EQ(c->test_only_scan_delay_ms, 0);
 }
 
@@ -42,13 +44,17 @@ TEST(ConfigTest, ValidationPipelineAsJsonOrCommaList) {
                            R"({"scan_types": ["functional_io", "security_artifact"]})"},
                           {"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "false"},
                           {"MLOPS_VALIDATION_REQUIRED_SCANS", "none"},
-                          {"MLOPS_VALIDATION_ALLOW_WARNING", "false"}});
+                          {"MLOPS_VALIDATION_ALLOW_WARNING", "false"},
+                          {"MLOPS_VALIDATION_ISOLATE_MODELS", "false"},
+                          {"MLOPS_VALIDATION_SCAN_TIMEOUT_SECONDS", "5"}});
   ASSERT_TRUE(json.ok()) << json.status().ToString();
   EXPECT_EQ(json->default_validation_pipeline,
             (std::vector<ScanType>{ScanType::kFunctionalIo, ScanType::kSecurityArtifact}));
   EXPECT_FALSE(json->validation_trigger_on_upload);
   EXPECT_TRUE(json->validation_required_scans.empty());
   EXPECT_FALSE(json->validation_allow_warning);
+  EXPECT_FALSE(json->validation_isolate_models);
+  EXPECT_EQ(json->validation_scan_timeout_seconds, 5);
 
   auto list = LoadConfig({{"DEFAULT_VALIDATION_PIPELINE_CONFIG",
                            " content_safety , content_safety,security_container "}});
@@ -70,6 +76,8 @@ TEST(ConfigTest, RejectsBadValuesNamingTheVariable) {
            {{"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "maybe"}},
            {{"MLOPS_VALIDATION_WORKERS", "-1"}},
            {{"MLOPS_VALIDATION_LEASE_SECONDS", "0"}},
+           {{"MLOPS_VALIDATION_ISOLATE_MODELS", "sometimes"}},
+           {{"MLOPS_VALIDATION_SCAN_TIMEOUT_SECONDS", "0"}},
            {{"MLOPS_VALIDATION_REQUIRED_SCANS", "functional_io,,"}}}) {
     auto c = LoadConfig(env);
     ASSERT_FALSE(c.ok());

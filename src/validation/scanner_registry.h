@@ -9,7 +9,7 @@
 namespace mlops::validation {
 
 // The scanners built into this binary, one per scan type; a type without one is SKIPPED ("no
-// scanner for this type is built in"). Filled once at start-up (cli/serve_command.cc), then only
+// scanner for this type is built in"). Filled once at start-up (cli/scanner_setup.cc), then only
 // read, from every worker thread.
 using ScannerRegistry = std::map<ScanType, std::unique_ptr<Scanner>>;
 

@@ -1,7 +1,8 @@
 // The validation pipeline end to end on the committed corpus (tests/corpus/): every model is
 // uploaded, validated by the default pipeline the upload queues, and polled to its decision.
 // Malicious models end VALIDATION_FAILED with a security_artifact finding naming the cause;
-// benign ones end VALIDATED, ONNX and TorchScript ones after a real load and inference.
+// benign ones end VALIDATED, ONNX and TorchScript ones after a real load and inference, in a
+// child process per scan (the default) or in the server's own.
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -44,6 +45,8 @@ struct CorpusCase {
   std::string finding_subject = "";
   // Scans this server requires for VALIDATED (MLOPS_VALIDATION_REQUIRED_SCANS); "" for the default.
   std::string required_scans = "";
+  // false: the model-running scans in the server's own process (MLOPS_VALIDATION_ISOLATE_MODELS).
+  bool isolate_models = true;
 };
 
 // Names the case in gtest's messages instead of dumping its bytes.
@@ -56,6 +59,7 @@ class ValidationCorpusTest : public ModelServerTest,
     if (!GetParam().required_scans.empty()) {
       options_.env["MLOPS_VALIDATION_REQUIRED_SCANS"] = GetParam().required_scans;
     }
+    if (!GetParam().isolate_models) options_.env["MLOPS_VALIDATION_ISOLATE_MODELS"] = "false";
     ModelServerTest::SetUp();
   }
 
@@ -135,6 +139,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "VALIDATED"},
         CorpusCase{"TorchScriptModel", "functional/tiny_linear.torchscript.pt",
                    "PYTORCH_TORCHSCRIPT", WellDescribed(kTorchSignature), "VALIDATED"},
+        CorpusCase{"OnnxModelInProcess", "functional/tiny_gemm_relu.onnx", "ONNX",
+                   WellDescribed(), "VALIDATED", "", "", "", false},
+        CorpusCase{"TorchScriptModelInProcess", "functional/tiny_linear.torchscript.pt",
+                   "PYTORCH_TORCHSCRIPT", WellDescribed(kTorchSignature), "VALIDATED", "", "", "",
+                   false},
         // Weights alone cannot run: valid where the policy does not require functional_io.
         CorpusCase{"CleanStateDict", "security/benign/state_dict.pt", "OTHER", WellDescribed(),
                    "VALIDATED", "", "", "security_artifact"},
