@@ -68,8 +68,10 @@ TEST_F(ReplicaTest, OneVersionStringWinsAndOnlyItsArtifactIsKept) {
     return client.UploadVersion(model_id, VersionDetails("1.0"), "model.onnx",
                                 PseudoRandomBytes((6 << 20) + i, static_cast<std::uint32_t>(i)));
   });
-  ASSERT_EQ(Count(results, 201), 1);
-  EXPECT_EQ(Count(results, 409), 7);
+  std::string statuses;
+  for (const HttpResult& r : results) statuses += std::to_string(r.status) + " " + r.body + "\n";
+  ASSERT_EQ(Count(results, 201), 1) << statuses;
+  EXPECT_EQ(Count(results, 409), 7) << statuses;
   json winner;
   int winner_index = -1;
   for (int i = 0; i < 8; ++i) {

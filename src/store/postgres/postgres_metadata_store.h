@@ -15,8 +15,9 @@ struct PostgresStoreOptions {
   // Connections for concurrent Read() transactions; more readers wait.
   int max_read_connections = 16;
   // How long a Write() waits for the writer lock (held by a writer of another process) before
-  // failing with UNAVAILABLE; SQLite's busy timeout.
-  std::chrono::milliseconds lock_timeout{5000};
+  // failing with UNAVAILABLE; SQLite's busy timeout. Generous, as an upload publishes its object
+  // while it holds the lock (UploadService), and completing a large S3 upload can take seconds.
+  std::chrono::milliseconds lock_timeout{30000};
 };
 
 // The metadata store in a PostgreSQL database (the postgresql:// URL), for several replicas.
