@@ -216,16 +216,18 @@ Status FilesystemArtifactStore::ListObjectsImpl(const std::string& bucket,
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     const std::string key = it->path().lexically_relative(bucket_dir).generic_string();
     const bool below_prefix = key.compare(0, prefix.size(), prefix) == 0;
-    // Only directories that can hold matching keys are entered.
-    if (it->is_directory(ec) && !it->is_symlink(ec)) {
+    // lstat: symlinks are neither entered nor listed, as Open() ignores anything but regular files
+    // (O_NOFOLLOW, S_ISREG).
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      // Only directories that can hold matching keys are entered.
       if (!below_prefix && prefix.compare(0, key.size() + 1, key + "/") != 0) {
         it.disable_recursion_pending();
       }
       continue;
     }
-    // Like Open(), which ignores anything but regular files (O_NOFOLLOW, S_ISREG).
-    struct stat st {};
-    if (!below_prefix || ::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (!below_prefix || !S_ISREG(st.st_mode)) continue;
     RETURN_IF_ERROR(
         visit({.key = key,
                .size_bytes = st.st_size,

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <stop_token>
 #include <string>
+#include <utility>
 
 #include "artifacts/artifact_store.h"
 #include "common/status.h"
