@@ -75,10 +75,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
     return Fail("cannot sweep temporary artifacts", s);
   }
 
-  RegistryService registry(**store);
   StatusOr<validation::ScannerRegistry> scanners = BuildScanners(config);
   if (!scanners.ok()) return Fail("cannot set up the validation scanners", scanners.status());
   ValidationService validation(**store, **artifacts, ValidationSettingsFrom(config));
+  RegistryService registry(**store, &validation);
   UploadService uploads(**store, **artifacts,
                         {config.model_bucket, config.max_artifact_bytes,
                          config.default_status_on_upload},
