@@ -108,8 +108,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.max_json_body_bytes = static_cast<std::uint64_t>(config.max_json_body_bytes);
   // The multipart envelope (boundaries, headers, version_details) rides on top of the artifact.
   options.max_stream_body_bytes = static_cast<std::uint64_t>(config.max_artifact_bytes) + (2u << 20);
+  options.header_timeout_seconds = config.header_timeout_seconds;
   options.request_timeout_seconds = config.request_timeout_seconds;
   options.stream_idle_timeout_seconds = config.upload_idle_timeout_seconds;
+  options.min_body_bytes_per_second = static_cast<std::uint64_t>(config.min_body_bytes_per_second);
+  options.min_body_rate_window_seconds = config.min_body_rate_window_seconds;
+  options.drain_bytes = static_cast<std::uint64_t>(config.drain_bytes);
+  options.drain_timeout_seconds = config.drain_timeout_seconds;
   options.shutdown_grace_seconds = config.shutdown_grace_seconds;
 
   http::Server server(options, router, keys, metrics);
