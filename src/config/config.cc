@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -132,6 +133,20 @@ std::string Config::EffectiveDatabaseUrl() const {
   return "sqlite:" + data_dir + "/mlops.db";
 }
 
+std::vector<std::string> Config::LocalDataDirs() const {
+  std::vector<std::string> dirs = {data_dir};
+  const std::string url = EffectiveDatabaseUrl();
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.rfind(kSqlite, 0) != 0) return dirs;
+  std::string dir = std::filesystem::path(url.substr(kSqlite.size())).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (std::filesystem::path(dir).lexically_normal() !=
+      std::filesystem::path(data_dir).lexically_normal()) {
+    dirs.push_back(dir);
+  }
+  return dirs;
+}
+
 const std::vector<SettingDoc>& SettingDocs() {
   static const std::vector<SettingDoc> kDocs = {
       {"SERVICE_HOST", "127.0.0.1", "address to listen on"},
@@ -174,6 +189,9 @@ const std::vector<SettingDoc>& SettingDocs() {
        "closing, so clients that send the whole body before reading see the answer"},
       {"MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS", "2", "longest such drain"},
       {"MLOPS_SHUTDOWN_GRACE_SECONDS", "30", "on SIGTERM, how long in-flight requests may finish"},
+      {"MLOPS_MIN_FREE_DISK_BYTES", "134217728",
+       "/health/ready answers 503 while the data directory (or the SQLite file's) has less free "
+       "space than this (0: no check)"},
       {"DEFAULT_MODEL_STATUS_ON_UPLOAD", "PENDING_VALIDATION",
        "status of a new version: STAGING or PENDING_VALIDATION"},
       {"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "true",
@@ -273,6 +291,8 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
       ReadIntInto(env, "MLOPS_HTTP_DRAIN_BYTES", 0, std::int64_t{1} << 40, c.drain_bytes));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS", 0, 600, c.drain_timeout_seconds));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_MIN_FREE_DISK_BYTES", 0, std::int64_t{1} << 60,
+                              c.min_free_disk_bytes));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_SHUTDOWN_GRACE_SECONDS", 0, 3600, c.shutdown_grace_seconds));
   if (auto it = env.find("DEFAULT_MODEL_STATUS_ON_UPLOAD"); it != env.end() && !it->second.empty()) {

@@ -47,6 +47,8 @@ struct Config {
   std::int64_t drain_bytes = 4 << 20;
   int drain_timeout_seconds = 2;
   int shutdown_grace_seconds = 30;
+  // /health/ready reports not ready when the data directory has less free space than this.
+  std::int64_t min_free_disk_bytes = 128LL << 20;
 
   ModelVersionStatus default_status_on_upload = ModelVersionStatus::kPendingValidation;
 
@@ -80,6 +82,9 @@ struct Config {
 
   // The database URL in force: DATABASE_URL if set, else the SQLite file under data_dir.
   std::string EffectiveDatabaseUrl() const;
+  // The local directories the service writes to: data_dir (the embedded SQLite file and
+  // artifacts), and the SQLite file's directory when DATABASE_URL puts it elsewhere.
+  std::vector<std::string> LocalDataDirs() const;
 };
 
 // One documented setting, for `mlops serve --help` and the README.
