@@ -86,7 +86,8 @@ class BodyRate {
         window_(std::chrono::seconds(window_seconds)),
         window_start_(Clock::now()) {}
 
-  // Counts `n` bytes that just arrived. A 408 status if a window ended short of the minimum.
+  // Counts `n` bytes that just arrived. MALFORMED, saying how slow, if a window ended short of
+  // the minimum (then too_slow(), and the answer is 408).
   Status Add(std::uint64_t n) {
     if (bytes_per_second_ == 0) return OkStatus();
     in_window_ += n;
@@ -376,10 +377,10 @@ asio::awaitable<bool> Server::Impl::Handle(beast::tcp_stream& stream, beast::fla
   // A body we did not read is still on the wire: the connection cannot carry another request.
   keep_alive = keep_alive && exchange.body_read && !draining_;
   const bool written = co_await Write(stream, resp, req, version, keep_alive);
-  if (written && !exchange.body_read) co_await Linger(stream, buffer);
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   metrics_.Record(req.method, route_label, resp.status, seconds);
   AccessLog(req, route_label, resp.status, seconds);
+  if (written && !exchange.body_read) co_await Linger(stream, buffer);
   co_return written && keep_alive;
 }
 
