@@ -229,5 +229,31 @@ TEST_F(FullDiskTest, ReadinessFailsWhenTheDiskFillsUp) {
   EXPECT_EQ(anonymous.Get("/health/ready").status, 200);
 }
 
+// The artifact store's 503 when the disk is full reaches a client that sends its whole upload
+// before reading (the server drains the rest of the body instead of resetting the connection).
+TEST_F(FullDiskTest, UploadOnAFullDiskIs503ToAClientThatSendsTheWholeBodyFirst) {
+  options_.env["MLOPS_HTTP_DRAIN_BYTES"] = std::to_string(64 << 20);
+  options_.env["MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS"] = "10";
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  const HttpClient admin(server_->base_url(), kAdminKey);
+  const std::string model_id = CreateModel(admin, "full");
+  FillDisk();
+
+  const std::string body = MultipartBody({{"version_details", VersionDetails("1").dump()},
+                                          {"file", PseudoRandomBytes(24 << 20, 11), "model.onnx"}});
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.Send("POST " + std::string(kApi) + "/models/" + model_id +
+                     "/versions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + kAdminKey + "\r\n" +
+                     kMultipartType + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n" + body))
+      << "the server reset the connection while the body was sent";
+  std::optional<RawResponse> r = c.ReadResponse();
+  ASSERT_TRUE(r.has_value()) << c.received().substr(0, 200);
+  EXPECT_EQ(r->status, 503) << r->head << r->body;
+  EXPECT_NE(r->body.find("full"), std::string::npos) << r->body;
+}
+
 }  // namespace
 }  // namespace mlops::e2e
