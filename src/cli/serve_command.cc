@@ -10,6 +10,7 @@
 
 #include "artifacts/artifact_store_factory.h"
 #include "cli/scanner_setup.h"
+#include "common/disk_space.h"
 #include "common/logging.h"
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
@@ -25,6 +26,16 @@ namespace {
 int Fail(std::string_view what, const Status& status) {
   Log(LogLevel::kError, std::string(what), {{"error", status.ToString()}});
   return 1;
+}
+
+// A start-up failure, with a full disk named as its cause when one of the local data directories
+// is full ("disk I/O error" from SQLite says nothing of it).
+int FailStarting(const Config& config, std::string_view what, Status status) {
+  for (const std::string& dir : config.LocalDataDirs()) {
+    status = ExplainIfDiskFull(dir, status);
+    if (status.message().starts_with("no space left")) break;
+  }
+  return Fail(what, status);
 }
 
 // The embedded defaults keep everything under MLOPS_DATA_DIR; make sure it exists.
@@ -60,7 +71,7 @@ ValidationSettings ValidationSettingsFrom(const Config& config) {
 
 int Migrate(const Config& config) {
   auto store = OpenMigratedStore(config);
-  if (!store.ok()) return Fail("migration failed", store.status());
+  if (!store.ok()) return FailStarting(config, "migration failed", store.status());
   auto version = (*store)->SchemaVersion();
   Log(LogLevel::kInfo, "migrations applied", {{"schema_version", version.ok() ? *version : -1}});
   return 0;
@@ -68,17 +79,19 @@ int Migrate(const Config& config) {
 
 int Serve(const Config& config, const ServeFlags& flags) {
   auto store = OpenMigratedStore(config);
-  if (!store.ok()) return Fail("cannot open the metadata store", store.status());
+  if (!store.ok()) return FailStarting(config, "cannot open the metadata store", store.status());
   auto artifacts = OpenArtifactStore(ArtifactStoreSettings::FromConfig(config));
-  if (!artifacts.ok()) return Fail("cannot open the artifact store", artifacts.status());
+  if (!artifacts.ok()) {
+    return FailStarting(config, "cannot open the artifact store", artifacts.status());
+  }
   if (Status s = (*artifacts)->SweepTemporaries(); !s.ok()) {
-    return Fail("cannot sweep temporary artifacts", s);
+    return FailStarting(config, "cannot sweep temporary artifacts", s);
   }
 
-  RegistryService registry(**store);
   StatusOr<validation::ScannerRegistry> scanners = BuildScanners(config);
   if (!scanners.ok()) return Fail("cannot set up the validation scanners", scanners.status());
   ValidationService validation(**store, **artifacts, ValidationSettingsFrom(config));
+  RegistryService registry(**store, &validation);
   UploadService uploads(**store, **artifacts,
                         {config.model_bucket, config.max_artifact_bytes,
                          config.default_status_on_upload},
@@ -88,7 +101,9 @@ int Serve(const Config& config, const ServeFlags& flags) {
   http::Metrics metrics;
 
   auto generated = keys.EnsureAdminKey();
-  if (!generated.ok()) return Fail("cannot create the first admin key", generated.status());
+  if (!generated.ok()) {
+    return FailStarting(config, "cannot create the first admin key", generated.status());
+  }
   if (*generated) {
     // Shown once, on the console only: the store keeps just its hash.
     std::cout << "mlops: created admin API key (shown only now): " << **generated << std::endl;
@@ -108,8 +123,13 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.max_json_body_bytes = static_cast<std::uint64_t>(config.max_json_body_bytes);
   // The multipart envelope (boundaries, headers, version_details) rides on top of the artifact.
   options.max_stream_body_bytes = static_cast<std::uint64_t>(config.max_artifact_bytes) + (2u << 20);
+  options.header_timeout_seconds = config.header_timeout_seconds;
   options.request_timeout_seconds = config.request_timeout_seconds;
   options.stream_idle_timeout_seconds = config.upload_idle_timeout_seconds;
+  options.min_body_bytes_per_second = static_cast<std::uint64_t>(config.min_body_bytes_per_second);
+  options.min_body_rate_window_seconds = config.min_body_rate_window_seconds;
+  options.drain_bytes = static_cast<std::uint64_t>(config.drain_bytes);
+  options.drain_timeout_seconds = config.drain_timeout_seconds;
   options.shutdown_grace_seconds = config.shutdown_grace_seconds;
 
   http::Server server(options, router, keys, metrics);

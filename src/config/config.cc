@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -132,6 +133,20 @@ std::string Config::EffectiveDatabaseUrl() const {
   return "sqlite:" + data_dir + "/mlops.db";
 }
 
+std::vector<std::string> Config::LocalDataDirs() const {
+  std::vector<std::string> dirs = {data_dir};
+  const std::string url = EffectiveDatabaseUrl();
+  constexpr std::string_view kSqlite = "sqlite:";
+  if (url.rfind(kSqlite, 0) != 0) return dirs;
+  std::string dir = std::filesystem::path(url.substr(kSqlite.size())).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (std::filesystem::path(dir).lexically_normal() !=
+      std::filesystem::path(data_dir).lexically_normal()) {
+    dirs.push_back(dir);
+  }
+  return dirs;
+}
+
 const std::vector<SettingDoc>& SettingDocs() {
   static const std::vector<SettingDoc> kDocs = {
       {"SERVICE_HOST", "127.0.0.1", "address to listen on"},
@@ -158,9 +173,25 @@ const std::vector<SettingDoc>& SettingDocs() {
        "at start-up, model artifacts no version refers to (left by a crash) are removed once "
        "older than this"},
       {"MLOPS_MAX_JSON_BODY_BYTES", "1048576", "largest JSON request body (bytes)"},
-      {"MLOPS_REQUEST_TIMEOUT_SECONDS", "30", "time allowed to send headers or a JSON body"},
+      {"MLOPS_REQUEST_TIMEOUT_SECONDS", "30", "time allowed to send a JSON body (and headers)"},
+      {"MLOPS_HTTP_HEADER_TIMEOUT_SECONDS", "$MLOPS_REQUEST_TIMEOUT_SECONDS",
+       "time allowed for a request's head (request line and header fields) to arrive, counted "
+       "from when the server waits for it, however the bytes trickle in"},
       {"MLOPS_UPLOAD_IDLE_TIMEOUT_SECONDS", "60", "an upload stalled this long is aborted"},
+      {"MLOPS_HTTP_MIN_BODY_BYTES_PER_SECOND", "1024",
+       "a streamed body (upload) bringing fewer bytes than this per second over a window is cut "
+       "off with 408 (0: no minimum)"},
+      {"MLOPS_HTTP_MIN_BODY_RATE_WINDOW_SECONDS", "30",
+       "the window the minimum body rate is measured over; the first one is its grace period"},
+      {"MLOPS_HTTP_DRAIN_BYTES", "4194304",
+       "after refusing a request whose body is still arriving (409, 413, 503, ...), the server "
+       "answers, stops writing, and reads and discards up to this many more bytes before "
+       "closing, so clients that send the whole body before reading see the answer"},
+      {"MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS", "2", "longest such drain"},
       {"MLOPS_SHUTDOWN_GRACE_SECONDS", "30", "on SIGTERM, how long in-flight requests may finish"},
+      {"MLOPS_MIN_FREE_DISK_BYTES", "134217728",
+       "/health/ready answers 503 while the data directory (or the SQLite file's) has less free "
+       "space than this (0: no check)"},
       {"DEFAULT_MODEL_STATUS_ON_UPLOAD", "PENDING_VALIDATION",
        "status of a new version: STAGING or PENDING_VALIDATION"},
       {"ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER", "true",
@@ -247,8 +278,21 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
                               c.max_json_body_bytes));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_REQUEST_TIMEOUT_SECONDS", 1, 3600, c.request_timeout_seconds));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_HTTP_HEADER_TIMEOUT_SECONDS", 1, 3600, c.header_timeout_seconds));
+  if (c.header_timeout_seconds == 0) c.header_timeout_seconds = c.request_timeout_seconds;
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_UPLOAD_IDLE_TIMEOUT_SECONDS", 1, 3600,
                               c.upload_idle_timeout_seconds));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_HTTP_MIN_BODY_BYTES_PER_SECOND", 0, std::int64_t{1} << 40,
+                              c.min_body_bytes_per_second));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_HTTP_MIN_BODY_RATE_WINDOW_SECONDS", 1, 3600,
+                              c.min_body_rate_window_seconds));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_HTTP_DRAIN_BYTES", 0, std::int64_t{1} << 40, c.drain_bytes));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS", 0, 600, c.drain_timeout_seconds));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_MIN_FREE_DISK_BYTES", 0, std::int64_t{1} << 60,
+                              c.min_free_disk_bytes));
   RETURN_IF_ERROR(
       ReadIntInto(env, "MLOPS_SHUTDOWN_GRACE_SECONDS", 0, 3600, c.shutdown_grace_seconds));
   if (auto it = env.find("DEFAULT_MODEL_STATUS_ON_UPLOAD"); it != env.end() && !it->second.empty()) {

@@ -34,9 +34,21 @@ struct Config {
   std::int64_t max_artifact_bytes = 50LL * 1024 * 1024 * 1024;
   int orphan_artifact_min_age_seconds = 24 * 3600;  // see services/orphan_artifact_sweeper.h
   std::int64_t max_json_body_bytes = 1024 * 1024;
-  int request_timeout_seconds = 30;       // headers and JSON bodies
+  int request_timeout_seconds = 30;       // JSON bodies (and headers, unless set apart)
+  int header_timeout_seconds = 0;         // a request head must arrive within; 0: as above
   int upload_idle_timeout_seconds = 60;   // no upload byte for this long ends it
+  // A streamed body must bring at least this many bytes per second, measured over each window
+  // (the first one is its grace period); 0: no minimum.
+  std::int64_t min_body_bytes_per_second = 1024;
+  int min_body_rate_window_seconds = 30;
+  // After refusing a request whose body is still arriving, the server answers, stops writing and
+  // discards up to this many more bytes for at most this long, so that a client that sends its
+  // whole body before reading sees the answer rather than a reset connection.
+  std::int64_t drain_bytes = 4 << 20;
+  int drain_timeout_seconds = 2;
   int shutdown_grace_seconds = 30;
+  // /health/ready reports not ready when the data directory has less free space than this.
+  std::int64_t min_free_disk_bytes = 128LL << 20;
 
   ModelVersionStatus default_status_on_upload = ModelVersionStatus::kPendingValidation;
 
@@ -70,6 +82,9 @@ struct Config {
 
   // The database URL in force: DATABASE_URL if set, else the SQLite file under data_dir.
   std::string EffectiveDatabaseUrl() const;
+  // The local directories the service writes to: data_dir (the embedded SQLite file and
+  // artifacts), and the SQLite file's directory when DATABASE_URL puts it elsewhere.
+  std::vector<std::string> LocalDataDirs() const;
 };
 
 // One documented setting, for `mlops serve --help` and the README.

@@ -63,6 +63,45 @@ TEST(ConfigTest, ValidationPipelineAsJsonOrCommaList) {
             (std::vector<ScanType>{ScanType::kContentSafety, ScanType::kSecurityContainer}));
 }
 
+TEST(ConfigTest, HttpReliabilitySettings) {
+  auto defaults = LoadConfig({{"MLOPS_REQUEST_TIMEOUT_SECONDS", "7"}});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->header_timeout_seconds, 7);  // follows the request timeout unless set
+  EXPECT_EQ(defaults->min_body_bytes_per_second, 1024);
+  EXPECT_EQ(defaults->min_body_rate_window_seconds, 30);
+  EXPECT_EQ(defaults->drain_bytes, 4 << 20);
+  EXPECT_EQ(defaults->drain_timeout_seconds, 2);
+  EXPECT_EQ(defaults->min_free_disk_bytes, 128 << 20);
+
+  auto set = LoadConfig({{"MLOPS_HTTP_HEADER_TIMEOUT_SECONDS", "3"},
+                         {"MLOPS_HTTP_MIN_BODY_BYTES_PER_SECOND", "0"},
+                         {"MLOPS_HTTP_MIN_BODY_RATE_WINDOW_SECONDS", "5"},
+                         {"MLOPS_HTTP_DRAIN_BYTES", "65536"},
+                         {"MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS", "0"},
+                         {"MLOPS_MIN_FREE_DISK_BYTES", "0"}});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->header_timeout_seconds, 3);
+  EXPECT_EQ(set->min_body_bytes_per_second, 0);
+  EXPECT_EQ(set->min_body_rate_window_seconds, 5);
+  EXPECT_EQ(set->drain_bytes, 65536);
+  EXPECT_EQ(set->drain_timeout_seconds, 0);
+  EXPECT_EQ(set->min_free_disk_bytes, 0);
+}
+
+TEST(ConfigTest, LocalDataDirsAddTheSqliteDirectoryWhenElsewhere) {
+  EXPECT_EQ(LoadConfig({{"MLOPS_DATA_DIR", "/d"}})->LocalDataDirs(),
+            std::vector<std::string>{"/d"});
+  EXPECT_EQ(LoadConfig({{"MLOPS_DATA_DIR", "/d"}, {"DATABASE_URL", "sqlite:/d/meta.db"}})
+                ->LocalDataDirs(),
+            std::vector<std::string>{"/d"});
+  EXPECT_EQ(LoadConfig({{"MLOPS_DATA_DIR", "/d"}, {"DATABASE_URL", "sqlite:/db/meta.db"}})
+                ->LocalDataDirs(),
+            (std::vector<std::string>{"/d", "/db"}));
+  EXPECT_EQ(LoadConfig({{"MLOPS_DATA_DIR", "/d"}, {"DATABASE_URL", "postgresql://h/db"}})
+                ->LocalDataDirs(),
+            std::vector<std::string>{"/d"});
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheVariable) {
   for (auto env : std::vector<std::map<std::string, std::string>>{
            {{"SERVICE_PORT", "70000"}},
@@ -78,7 +117,12 @@ TEST(ConfigTest, RejectsBadValuesNamingTheVariable) {
            {{"MLOPS_VALIDATION_LEASE_SECONDS", "0"}},
            {{"MLOPS_VALIDATION_ISOLATE_MODELS", "sometimes"}},
            {{"MLOPS_VALIDATION_SCAN_TIMEOUT_SECONDS", "0"}},
-           {{"MLOPS_VALIDATION_REQUIRED_SCANS", "functional_io,,"}}}) {
+           {{"MLOPS_VALIDATION_REQUIRED_SCANS", "functional_io,,"}},
+           {{"MLOPS_HTTP_HEADER_TIMEOUT_SECONDS", "0"}},
+           {{"MLOPS_HTTP_MIN_BODY_BYTES_PER_SECOND", "-1"}},
+           {{"MLOPS_HTTP_MIN_BODY_RATE_WINDOW_SECONDS", "0"}},
+           {{"MLOPS_HTTP_DRAIN_BYTES", "lots"}},
+           {{"MLOPS_MIN_FREE_DISK_BYTES", "-5"}}}) {
     auto c = LoadConfig(env);
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);

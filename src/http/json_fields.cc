@@ -5,8 +5,52 @@
 #include "common/uuid.h"
 
 namespace mlops::http {
+namespace {
+
+// True if `text` opens more than `limit` objects and arrays at once, outside strings. A scan of
+// the bytes, so that no parser recursion or allocation depends on the depth; unbalanced or
+// otherwise invalid text is left to the parser to report.
+bool NestsDeeperThan(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '{':
+      case '[':
+        if (++depth > limit) return true;
+        break;
+      case '}':
+      case ']':
+        if (depth > 0) --depth;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 StatusOr<nlohmann::json> ParseJsonObject(std::string_view text) {
+  if (NestsDeeperThan(text, kMaxJsonDepth)) {
+    return InvalidArgument("the JSON nests objects and arrays deeper than the limit of " +
+                           std::to_string(kMaxJsonDepth) + " levels");
+  }
   try {
     nlohmann::json value = nlohmann::json::parse(text);
     if (!value.is_object()) return InvalidArgument("the request body must be a JSON object");

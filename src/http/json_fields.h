@@ -10,8 +10,14 @@
 
 namespace mlops::http {
 
+// How deeply objects and arrays may nest in a request's JSON (the body's own object is level 1).
+// Deeper documents are refused before they are parsed: serializing one recurses once per level,
+// and a document nested 100,000 deep overflows the stack.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Parses a request body that must be one JSON object. MALFORMED for invalid JSON (with the
-// parser's position), INVALID_ARGUMENT if it is valid JSON but not an object.
+// parser's position), INVALID_ARGUMENT if it is valid JSON but not an object, or if it nests
+// objects and arrays deeper than kMaxJsonDepth.
 StatusOr<nlohmann::json> ParseJsonObject(std::string_view text);
 
 // Reads typed fields from a JSON object, remembering the first problem so that a decoder can read

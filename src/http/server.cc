@@ -39,6 +39,7 @@ constexpr std::size_t kStreamChunk = 256 * 1024;
 // reads keep the per-read costs (syscall, timer re-arm, coroutine resume) small.
 constexpr std::size_t kSizedBodyChunk = 1024 * 1024;
 constexpr std::size_t kDownloadChunk = 256 * 1024;
+constexpr std::size_t kDrainChunk = 64 * 1024;
 
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -73,6 +74,47 @@ bool IsDisconnect(const beast::error_code& ec) {
          ec == beast::error::timeout || ec == asio::error::broken_pipe ||
          ec == bhttp::error::partial_message;
 }
+
+// The minimum rate of a streamed body: each window of `window` must bring `bytes_per_second`
+// times its length, so a client trickling a byte per idle period is cut off at the end of the
+// first window (its grace period) rather than never. Checked as bytes arrive; a body that stops
+// altogether is the idle timeout's business.
+class BodyRate {
+ public:
+  BodyRate(std::uint64_t bytes_per_second, int window_seconds)
+      : bytes_per_second_(bytes_per_second),
+        window_(std::chrono::seconds(window_seconds)),
+        window_start_(Clock::now()) {}
+
+  // Counts `n` bytes that just arrived. MALFORMED, saying how slow, if a window ended short of
+  // the minimum (then too_slow(), and the answer is 408).
+  Status Add(std::uint64_t n) {
+    if (bytes_per_second_ == 0) return OkStatus();
+    in_window_ += n;
+    const auto now = Clock::now();
+    if (now - window_start_ < window_) return OkStatus();
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(window_).count();
+    if (in_window_ < bytes_per_second_ * static_cast<std::uint64_t>(seconds)) {
+      too_slow_ = true;
+      return Malformed("the request body arrived at " + std::to_string(in_window_ / seconds) +
+                       " bytes/s over " + std::to_string(seconds) + " s, below the minimum of " +
+                       std::to_string(bytes_per_second_) +
+                       " bytes/s (MLOPS_HTTP_MIN_BODY_BYTES_PER_SECOND)");
+    }
+    window_start_ = now;
+    in_window_ = 0;
+    return OkStatus();
+  }
+  // Whether Add() refused the body (the answer is then 408).
+  bool too_slow() const { return too_slow_; }
+
+ private:
+  const std::uint64_t bytes_per_second_;
+  const Clock::duration window_;
+  Clock::time_point window_start_;
+  std::uint64_t in_window_ = 0;
+  bool too_slow_ = false;
+};
 
 // One connection: tracked by its worker so a shutdown can close it while it waits for a request.
 struct Connection {
@@ -120,15 +162,19 @@ class Server::Impl {
                                      bhttp::request_parser<bhttp::empty_body>& header,
                                      Exchange& exchange, std::string& route_label);
   // Feeds the request body to `sink` as it arrives; MALFORMED if it ends early, TOO_LARGE past
-  // the stream limit, or the sink's error.
+  // the stream limit, 408 (see BodyRate) below the minimum rate, or the sink's error.
   asio::awaitable<Status> ReadStream(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                      bhttp::request_parser<bhttp::empty_body>& header,
-                                     BodySink& sink);
+                                     BodySink& sink, BodyRate& rate);
   asio::awaitable<Status> ReadSizedStream(beast::tcp_stream& stream, beast::flat_buffer& buffer,
-                                          std::uint64_t length, BodySink& sink);
+                                          std::uint64_t length, BodySink& sink, BodyRate& rate);
   asio::awaitable<Status> ReadChunkedStream(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                             bhttp::request_parser<bhttp::empty_body>& header,
-                                            BodySink& sink);
+                                            BodySink& sink, BodyRate& rate);
+  // After a final answer to a request whose bytes are still arriving: stops writing (the client
+  // reads the end of the answer) and reads and discards up to the drain limit, for up to the
+  // drain time, or until the client closes. The caller then closes the connection.
+  asio::awaitable<void> Linger(beast::tcp_stream& stream, beast::flat_buffer& buffer);
   static std::string ResponseHead(const Response& resp, const Request& req, unsigned version,
                                   bool keep_alive, std::int64_t content_length);
   asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& resp, const Request& req,
@@ -262,7 +308,8 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       bhttp::request_parser<bhttp::empty_body> header;
       header.header_limit(kHeaderLimit);
       header.body_limit(std::numeric_limits<std::uint64_t>::max());
-      stream.expires_after(std::chrono::seconds(options_.request_timeout_seconds));
+      // One deadline for the whole head, however its bytes trickle in.
+      stream.expires_after(std::chrono::seconds(options_.header_timeout_seconds));
       beast::error_code ec;
       co_await bhttp::async_read_header(stream, buffer, header,
                                         asio::redirect_error(asio::use_awaitable, ec));
@@ -272,7 +319,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
           Response bad = ErrorResponse(Malformed("malformed HTTP request: " + ec.message()));
           if (ec == bhttp::error::header_limit) bad.status = 431;
           Request none;
-          co_await Write(stream, bad, none, 11, false);
+          if (co_await Write(stream, bad, none, 11, false)) co_await Linger(stream, buffer);
         }
         break;
       }
@@ -333,6 +380,7 @@ asio::awaitable<bool> Server::Impl::Handle(beast::tcp_stream& stream, beast::fla
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   metrics_.Record(req.method, route_label, resp.status, seconds);
   AccessLog(req, route_label, resp.status, seconds);
+  if (written && !exchange.body_read) co_await Linger(stream, buffer);
   co_return written && keep_alive;
 }
 
@@ -382,8 +430,13 @@ asio::awaitable<Response> Server::Impl::Dispatch(beast::tcp_stream& stream,
     co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
   }
   if (sink) {
-    Status s = co_await ReadStream(stream, buffer, header, *sink);
-    if (!s.ok()) co_return ErrorResponse(s);
+    BodyRate rate(options_.min_body_bytes_per_second, options_.min_body_rate_window_seconds);
+    Status s = co_await ReadStream(stream, buffer, header, *sink, rate);
+    if (!s.ok()) {
+      Response refused = ErrorResponse(s);
+      if (rate.too_slow()) refused.status = 408;
+      co_return refused;
+    }
     exchange.body_read = true;
     co_return sink->Finish();
   }
@@ -406,15 +459,17 @@ asio::awaitable<Response> Server::Impl::Dispatch(beast::tcp_stream& stream,
 asio::awaitable<Status> Server::Impl::ReadStream(beast::tcp_stream& stream,
                                                  beast::flat_buffer& buffer,
                                                  bhttp::request_parser<bhttp::empty_body>& header,
-                                                 BodySink& sink) {
-  if (header.chunked()) co_return co_await ReadChunkedStream(stream, buffer, header, sink);
+                                                 BodySink& sink, BodyRate& rate) {
+  if (header.chunked()) co_return co_await ReadChunkedStream(stream, buffer, header, sink, rate);
   // Without Transfer-Encoding, a request without Content-Length has no body (RFC 9112 6.3).
-  co_return co_await ReadSizedStream(stream, buffer, header.content_length().value_or(0), sink);
+  co_return co_await ReadSizedStream(stream, buffer, header.content_length().value_or(0), sink,
+                                     rate);
 }
 
 asio::awaitable<Status> Server::Impl::ReadSizedStream(beast::tcp_stream& stream,
                                                       beast::flat_buffer& buffer,
-                                                      std::uint64_t length, BodySink& sink) {
+                                                      std::uint64_t length, BodySink& sink,
+                                                      BodyRate& rate) {
   // Body bytes that arrived with the header; anything after them belongs to the next request.
   const std::size_t early =
       static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length));
@@ -438,13 +493,16 @@ asio::awaitable<Status> Server::Impl::ReadSizedStream(beast::tcp_stream& stream,
     remaining -= n;
     Status s = sink.Consume(std::string_view(chunk.data(), n));
     if (!s.ok()) co_return s;
+    if (remaining > 0) {
+      if (Status slow = rate.Add(n); !slow.ok()) co_return slow;
+    }
   }
   co_return OkStatus();
 }
 
 asio::awaitable<Status> Server::Impl::ReadChunkedStream(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
-    bhttp::request_parser<bhttp::empty_body>& header, BodySink& sink) {
+    bhttp::request_parser<bhttp::empty_body>& header, BodySink& sink, BodyRate& rate) {
   bhttp::request_parser<bhttp::buffer_body> parser(std::move(header));
   parser.body_limit(options_.max_stream_body_bytes);
   std::vector<char> chunk(kStreamChunk);
@@ -466,8 +524,32 @@ asio::awaitable<Status> Server::Impl::ReadChunkedStream(
       Status s = sink.Consume(std::string_view(chunk.data(), n));
       if (!s.ok()) co_return s;
     }
+    if (!parser.is_done()) {
+      if (Status slow = rate.Add(n); !slow.ok()) co_return slow;
+    }
   }
   co_return OkStatus();
+}
+
+asio::awaitable<void> Server::Impl::Linger(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+  // Closing with unread bytes in the socket makes the kernel send a reset, which can reach the
+  // client before it has read the answer, and destroys the answer in its receive buffer.
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  std::uint64_t discarded = buffer.size();
+  buffer.consume(buffer.size());
+  if (options_.drain_timeout_seconds <= 0) co_return;
+  std::vector<char> scratch(kDrainChunk);
+  stream.expires_after(std::chrono::seconds(options_.drain_timeout_seconds));
+  while (discarded < options_.drain_bytes) {
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(scratch.size(), options_.drain_bytes - discarded));
+    const std::size_t n = co_await stream.async_read_some(
+        asio::buffer(scratch.data(), want), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;  // the client closed (what we wait for), or the drain time is up
+    discarded += n;
+  }
 }
 
 std::string Server::Impl::ResponseHead(const Response& resp, const Request& req, unsigned version,

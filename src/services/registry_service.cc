@@ -61,32 +61,37 @@ StatusOr<Page<ModelVersion>> RegistryService::ListVersions(const std::string& mo
   });
 }
 
-StatusOr<ModelVersion> RegistryService::ChangeVersionStatus(const std::string& version_id,
-                                                            ModelVersionStatus to,
-                                                            TransitionActor actor) {
-  return WriteValue(store_, [&](MetadataTx& tx) -> StatusOr<ModelVersion> {
-    ASSIGN_OR_RETURN(ModelVersion version, tx.GetVersion(version_id));
-    RETURN_IF_ERROR(CheckTransition(version.status, to, actor));
-    if (to == ModelVersionStatus::kArchived) {
-      ASSIGN_OR_RETURN(std::int64_t deployed, tx.CountActiveDeployments(version_id));
-      if (deployed > 0) {
-        return Conflict("version " + version.version_string +
-                        " has an active deployment; undeploy it before archiving");
-      }
-    }
-    const TimestampMs now = NowMs();
-    if (to == ModelVersionStatus::kProduction) {
-      ASSIGN_OR_RETURN(auto current, tx.ListVersionsInStatus(version.model_id,
-                                                             ModelVersionStatus::kProduction));
-      for (const ModelVersion& previous : current) {
-        RETURN_IF_ERROR(tx.SetVersionStatus(previous.id, ModelVersionStatus::kDeprecated, now));
-      }
-    }
-    RETURN_IF_ERROR(tx.SetVersionStatus(version_id, to, now));
-    version.status = to;
-    version.updated_at = now;
-    return version;
-  });
+StatusOr<ModelVersion> RegistryService::ChangeVersionStatus(
+    const std::string& version_id, ModelVersionStatus to, TransitionActor actor,
+    const std::optional<std::string>& user_id) {
+  const bool queues_run = to == ModelVersionStatus::kPendingValidation && validation_ != nullptr;
+  StatusOr<ModelVersion> changed =
+      WriteValue(store_, [&](MetadataTx& tx) -> StatusOr<ModelVersion> {
+        ASSIGN_OR_RETURN(ModelVersion version, tx.GetVersion(version_id));
+        RETURN_IF_ERROR(CheckTransition(version.status, to, actor));
+        if (to == ModelVersionStatus::kArchived) {
+          ASSIGN_OR_RETURN(std::int64_t deployed, tx.CountActiveDeployments(version_id));
+          if (deployed > 0) {
+            return Conflict("version " + version.version_string +
+                            " has an active deployment; undeploy it before archiving");
+          }
+        }
+        const TimestampMs now = NowMs();
+        if (to == ModelVersionStatus::kProduction) {
+          ASSIGN_OR_RETURN(auto current, tx.ListVersionsInStatus(version.model_id,
+                                                                 ModelVersionStatus::kProduction));
+          for (const ModelVersion& previous : current) {
+            RETURN_IF_ERROR(tx.SetVersionStatus(previous.id, ModelVersionStatus::kDeprecated, now));
+          }
+        }
+        RETURN_IF_ERROR(tx.SetVersionStatus(version_id, to, now));
+        version.status = to;
+        version.updated_at = now;
+        if (queues_run) RETURN_IF_ERROR(validation_->QueueOnStatusChange(tx, version, user_id));
+        return version;
+      });
+  if (changed.ok() && queues_run) validation_->NotifyQueued();
+  return changed;
 }
 
 }  // namespace mlops

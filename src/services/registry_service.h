@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "domain/entities.h"
 #include "domain/lifecycle.h"
+#include "services/validation_service.h"
 #include "store/metadata_store.h"
 
 namespace mlops {
@@ -30,7 +31,10 @@ struct ModelPatch {
 // Thread-safe; every change is one metadata transaction.
 class RegistryService {
  public:
-  explicit RegistryService(MetadataStore& store) : store_(store) {}
+  // `validation` (may be null, then no run is queued) queues the run of a version moved to
+  // PENDING_VALIDATION; it must outlive this service.
+  explicit RegistryService(MetadataStore& store, ValidationService* validation = nullptr)
+      : store_(store), validation_(validation) {}
 
   // INVALID_ARGUMENT for a bad name or task type; CONFLICT if the name is taken.
   StatusOr<Model> CreateModel(const NewModel& in);
@@ -48,12 +52,16 @@ class RegistryService {
 
   // Moves a version to `to`. NOT_FOUND if there is no such version; CONFLICT for an illegal
   // transition or when archiving a version that is still deployed. Promoting to PRODUCTION
-  // moves the model's previous PRODUCTION version to DEPRECATED in the same transaction.
+  // moves the model's previous PRODUCTION version to DEPRECATED in the same transaction; moving
+  // to PENDING_VALIDATION queues the default validation pipeline in it (on behalf of `user_id`),
+  // so that the version reaches a decision.
   StatusOr<ModelVersion> ChangeVersionStatus(const std::string& version_id, ModelVersionStatus to,
-                                             TransitionActor actor);
+                                             TransitionActor actor,
+                                             const std::optional<std::string>& user_id = {});
 
  private:
   MetadataStore& store_;
+  ValidationService* validation_;
 };
 
 }  // namespace mlops

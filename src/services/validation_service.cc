@@ -78,6 +78,13 @@ Status ValidationService::QueueOnUpload(MetadataTx& tx, const ModelVersion& vers
       .status();
 }
 
+Status ValidationService::QueueOnStatusChange(MetadataTx& tx, const ModelVersion& version,
+                                              const std::optional<std::string>& user_id) {
+  ASSIGN_OR_RETURN(const std::vector<ValidationJob> open, tx.ListOpenValidationJobs(version.id));
+  if (!open.empty()) return RunInProgress(open);
+  return Queue(tx, version.id, WithoutDuplicates(settings_.default_pipeline), user_id).status();
+}
+
 // The results are created a millisecond apart, so that they list, and are claimed, in pipeline
 // order.
 StatusOr<std::vector<ValidationResult>> ValidationService::Queue(

@@ -53,6 +53,13 @@ class ValidationService {
   // explicit trigger). Call NotifyQueued() once the transaction committed.
   Status QueueOnUpload(MetadataTx& tx, const ModelVersion& version);
 
+  // Inside the transaction of a status change that moved `version` to PENDING_VALIDATION: queues
+  // the default pipeline on behalf of `user_id`, whatever the upload trigger's setting (the move
+  // is the user's request for a run; without one the version would wait forever). Call
+  // NotifyQueued() once the transaction committed. CONFLICT if a run is still in progress.
+  Status QueueOnStatusChange(MetadataTx& tx, const ModelVersion& version,
+                             const std::optional<std::string>& user_id);
+
   // NOT_FOUND if there is no such result.
   StatusOr<ValidationResult> GetResult(const std::string& result_id);
   // NOT_FOUND if there is no such version.

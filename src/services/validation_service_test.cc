@@ -99,8 +99,8 @@ class ValidationServiceTest : public ::testing::Test {
 
   // Recreates the services after a change of settings_.
   void Rebuild() {
-    registry_ = std::make_unique<RegistryService>(*store_);
     validation_ = std::make_unique<ValidationService>(*store_, *artifacts_, settings_);
+    registry_ = std::make_unique<RegistryService>(*store_, validation_.get());
     uploads_ = std::make_unique<UploadService>(
         *store_, *artifacts_, UploadSettings{"models", 1 << 20, initial_status_}, validation_.get());
     runner_ = std::make_unique<ValidationJobRunner>(*store_, *artifacts_, scanners_,
@@ -306,6 +306,47 @@ TEST_F(ValidationServiceTest, TriggerMovesStagingAndFailedVersionsToPendingValid
   const Status validated = validation_->Trigger(version.id, std::nullopt, std::nullopt).status();
   EXPECT_EQ(validated.code(), StatusCode::kConflict);
   EXPECT_THAT(validated.message(), HasSubstr("VALIDATED"));
+}
+
+// A user's move to PENDING_VALIDATION is a request for a run: without one queued in the same
+// transaction the version would wait for a decision forever. The upload trigger's setting is
+// about uploads only.
+TEST_F(ValidationServiceTest, MoveToPendingValidationQueuesTheDefaultPipeline) {
+  settings_.trigger_on_upload = false;
+  initial_status_ = S::kStaging;
+  Rebuild();
+  const ModelVersion version = Upload("1");
+  ASSERT_TRUE(Results(version.id).empty());
+
+  StatusOr<ModelVersion> moved = registry_->ChangeVersionStatus(
+      version.id, S::kPendingValidation, TransitionActor::kUser, "manager-1");
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->status, S::kPendingValidation);
+  const std::vector<ValidationResult> queued = Results(version.id);
+  ASSERT_EQ(queued.size(), 2u);
+  EXPECT_EQ(queued[0].scan_type, ScanType::kSecurityArtifact);
+  EXPECT_EQ(queued[1].scan_type, ScanType::kFunctionalIo);
+  for (const ValidationResult& r : queued) {
+    EXPECT_EQ(r.status, VS::kPending);
+    EXPECT_EQ(r.validated_by_user_id, "manager-1");
+  }
+  EXPECT_EQ(RunAll(), 2);  // no scanner: all SKIPPED, so the run fails
+  EXPECT_EQ(Version(version.id).status, S::kValidationFailed);
+
+  // Moved back after a failure, it gets a new run that decides again.
+  AddFixed(ScanType::kSecurityArtifact, Outcome(VS::kPassed, "clean"));
+  AddFixed(ScanType::kFunctionalIo, Outcome(VS::kPassed, "ran"));
+  ASSERT_TRUE(
+      registry_->ChangeVersionStatus(version.id, S::kPendingValidation, TransitionActor::kUser)
+          .ok());
+  EXPECT_EQ(Results(version.id).size(), 4u);
+  EXPECT_EQ(RunAll(), 2);
+  EXPECT_EQ(Version(version.id).status, S::kValidated);
+
+  // Other moves queue nothing.
+  const ModelVersion other = Upload("2");
+  ASSERT_TRUE(registry_->ChangeVersionStatus(other.id, S::kArchived, TransitionActor::kUser).ok());
+  EXPECT_TRUE(Results(other.id).empty());
 }
 
 TEST_F(ValidationServiceTest, TriggerErrors) {

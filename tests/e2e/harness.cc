@@ -57,6 +57,16 @@ struct CurlGlobal {
 
 }  // namespace
 
+CommandResult RunCommand(const std::string& shell_command) {
+  CommandResult result;
+  FILE* pipe = popen((shell_command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) result.output += buffer;
+  result.status = pclose(pipe);
+  return result;
+}
+
 TempDir::TempDir() {
   std::string pattern = (fs::temp_directory_path() / "mlops-e2e-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

@@ -49,6 +49,14 @@ std::vector<std::string> Sorted(std::vector<std::string> values);
 // Regular files under `root` (recursively), as sorted paths relative to it.
 std::vector<std::string> FilesUnder(const std::string& root);
 
+// What a shell command printed (stdout and stderr together) and its wait status.
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+// Runs `shell_command` with /bin/sh and waits for it to end.
+CommandResult RunCommand(const std::string& shell_command);
+
 // A fresh temporary directory, removed with everything in it when destroyed.
 class TempDir {
  public:

@@ -188,5 +188,60 @@ TEST_F(HttpErrorsTest, ClientMistakesNeverGive500) {
   }
 }
 
+// JSON nested this deep once took the service down (a stack overflow). Every JSON the API reads
+// is refused past 64 levels, with 422 naming the limit, and the service carries on.
+TEST_F(HttpErrorsTest, DeeplyNestedJsonIs422AndTheServiceSurvives) {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth) * 1, '[') + "1" +
+           std::string(static_cast<std::size_t>(depth), ']');
+  };
+  const auto deep_object = [](int depth) {
+    std::string text;
+    for (int i = 0; i < depth; ++i) text += "{\"a\":";
+    return text + "1" + std::string(static_cast<std::size_t>(depth), '}');
+  };
+  const std::string model_id = CreateModel(*admin_, "deep");
+  const std::string version_id = UploadVersion(*admin_, model_id, "1").value("id", "");
+  const auto expect_refused = [&](const HttpResult& r, const std::string& what) {
+    EXPECT_EQ(r.status, 422) << what << ": " << r.error << " " << r.body.substr(0, 300);
+    ExpectErrorBody(r);
+    EXPECT_NE(r.json().value("detail", "").find("64"), std::string::npos) << r.body;
+    ASSERT_EQ(admin_->Get("/health/live").status, 200) << "the service died on " << what;
+  };
+
+  const std::string feedback = "{\"model_version_id\": \"" + version_id +
+                               "\", \"rating\": 4, \"feedback_data\": " + deep_object(100'000) +
+                               "}";
+  expect_refused(
+      admin_->Send("POST", Api("/feedback"), feedback, {"Content-Type: application/json"}),
+      "feedback_data");
+  const std::string arrays = "{\"model_version_id\": \"" + version_id +
+                             "\", \"rating\": 4, \"feedback_data\": {\"x\": " + nested(100'000) +
+                             "}}";
+  expect_refused(admin_->Send("POST", Api("/feedback"), arrays, {"Content-Type: application/json"}),
+                 "feedback_data arrays");
+
+  json details = VersionDetails("2");
+  const std::string deep_details = details.dump().substr(0, details.dump().size() - 1) +
+                                   ",\"parameters\":" + deep_object(100'000) + "}";
+  expect_refused(
+      admin_->Send("POST", Api("/models/" + model_id + "/versions"),
+                   MultipartBody({{"version_details", deep_details}, {"file", "bytes", "m.onnx"}}),
+                   {kMultipartType}),
+      "upload parameters");
+  expect_refused(
+      admin_->Send("POST", Api("/models"), deep_object(65), {"Content-Type: application/json"}),
+      "a body one level too deep");
+
+  // Nothing was stored, and 64 levels are still fine.
+  EXPECT_EQ(admin_->Get(Api("/feedback/versions/" + version_id)).json(), json::array());
+  EXPECT_EQ(admin_->Get(Api("/models/" + model_id + "/versions")).json().size(), 1u);
+  const std::string at_limit = "{\"model_version_id\": \"" + version_id +
+                               "\", \"rating\": 4, \"feedback_data\": " + deep_object(63) + "}";
+  HttpResult ok =
+      admin_->Send("POST", Api("/feedback"), at_limit, {"Content-Type: application/json"});
+  EXPECT_EQ(ok.status, 201) << ok.body;
+}
+
 }  // namespace
 }  // namespace mlops::e2e

@@ -1,9 +1,11 @@
 // Status transitions through PATCH /models/versions/{id}/status.
 //
 // These tests start versions in STAGING (DEFAULT_MODEL_STATUS_ON_UPLOAD=STAGING), which the
-// upload trigger leaves alone, and move them by PATCH only. VALIDATED and VALIDATION_FAILED are
-// set only by the validation pipeline (tests/e2e/validation_test.cc); the transitions out of
-// VALIDATED, PRODUCTION and DEPRECATED are covered by the unit tests of the lifecycle.
+// upload trigger leaves alone, and move them by PATCH only (the runs a move to
+// PENDING_VALIDATION queues are left queued: validation_test.cc runs them). VALIDATED and
+// VALIDATION_FAILED are set only by the validation pipeline (tests/e2e/validation_test.cc); the
+// transitions out of VALIDATED, PRODUCTION and DEPRECATED are covered by the unit tests of the
+// lifecycle.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -23,6 +25,9 @@ class LifecycleTest : public ModelServerTest {
  protected:
   void SetUp() override {
     options_.env["DEFAULT_MODEL_STATUS_ON_UPLOAD"] = "STAGING";
+    // A move to PENDING_VALIDATION queues a run; no worker runs it here, so that the version
+    // stays where the test put it.
+    options_.env["MLOPS_VALIDATION_WORKERS"] = "0";
     ModelServerTest::SetUp();
   }
   // A new version, in STAGING.

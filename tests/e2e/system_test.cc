@@ -1,3 +1,11 @@
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <regex>
 #include <thread>
 
@@ -119,6 +127,132 @@ TEST_F(SystemTest, DocsIsHtml) {
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.header("content-type").find("text/html"), std::string::npos);
   EXPECT_NE(r.body.find("<html"), std::string::npos);
+}
+
+// Readiness checks the free space of the data directory against MLOPS_MIN_FREE_DISK_BYTES, so a
+// full disk takes a replica out of rotation before its writes start failing.
+TEST_F(SystemTest, ReadinessReportsLowDiskSpaceNamingTheDirectory) {
+  HttpClient anonymous(server_->base_url(), "");
+  ASSERT_EQ(anonymous.Get("/health/ready").json()["checks"]["disk"], "ok");
+
+  options_.env["MLOPS_MIN_FREE_DISK_BYTES"] = std::to_string(1ull << 60);  // more than any disk
+  Restart();
+  HttpResult ready = HttpClient(server_->base_url(), "").Get("/health/ready");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  const json body = ready.json();
+  const std::string detail = body.value("detail", "");
+  EXPECT_NE(detail.find("low disk space at " + dir_.path()), std::string::npos) << ready.body;
+  EXPECT_NE(detail.find("MLOPS_MIN_FREE_DISK_BYTES"), std::string::npos) << ready.body;
+  EXPECT_EQ(body["checks"]["disk"], detail) << ready.body;
+  EXPECT_EQ(body["checks"]["metadata_store"], "ok") << ready.body;
+  EXPECT_EQ(HttpClient(server_->base_url(), "").Get("/health/live").status, 200);
+}
+
+// A small tmpfs as the data directory. Filled up while the service is down, a start-up fails
+// naming the full disk (SQLite's own words are "disk I/O error"); filled up while it runs,
+// readiness says so.
+class FullDiskTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (RunningOnPostgresS3()) GTEST_SKIP() << "the metadata store is not on the data directory";
+    if (geteuid() != 0) GTEST_SKIP() << "mounting a small tmpfs needs root";
+    mount_point_ = dir_.path() + "/small";
+    std::filesystem::create_directory(mount_point_);
+    if (mount("tmpfs", mount_point_.c_str(), "tmpfs", 0, "size=8m") != 0) {
+      GTEST_SKIP() << "cannot mount a tmpfs: " << std::strerror(errno);
+    }
+    mounted_ = true;
+    options_.data_dir = mount_point_;
+    options_.env["MLOPS_MIN_FREE_DISK_BYTES"] = std::to_string(2 << 20);
+  }
+  void TearDown() override {
+    server_.reset();
+    if (mounted_) umount2(mount_point_.c_str(), MNT_DETACH);
+  }
+
+  // Writes a file until the filesystem is full.
+  void FillDisk() {
+    const int fd = open(Filler().c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(fd, 0) << std::strerror(errno);
+    const std::string chunk(64 << 10, 'f');
+    while (write(fd, chunk.data(), chunk.size()) > 0) {
+    }
+    while (write(fd, "f", 1) > 0) {  // the last partial block
+    }
+    close(fd);
+  }
+  std::string Filler() const { return mount_point_ + "/filler"; }
+
+  TempDir dir_;
+  std::string mount_point_;
+  bool mounted_ = false;
+  ServerProcess::Options options_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(FullDiskTest, StartUpOnAFullDiskNamesTheCause) {
+  server_ = ServerProcess::Start(options_);  // creates the database, then stops cleanly
+  ASSERT_NE(server_, nullptr);
+  server_.reset();
+  FillDisk();
+
+  const CommandResult run = RunCommand("cd " + mount_point_ + " && MLOPS_DATA_DIR=" + mount_point_ +
+                                       " MLOPS_ADMIN_API_KEY=" + kAdminKey + " timeout 10 " +
+                                       MLOPS_BINARY + " serve --port 0");
+  ASSERT_TRUE(WIFEXITED(run.status)) << run.output;
+  EXPECT_EQ(WEXITSTATUS(run.status), 1) << run.output;
+  EXPECT_NE(run.output.find("no space left on device at " + mount_point_), std::string::npos)
+      << run.output;
+
+  // With room again, it starts.
+  std::filesystem::remove(Filler());
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  EXPECT_EQ(HttpClient(server_->base_url(), "").Get("/health/ready").status, 200);
+}
+
+TEST_F(FullDiskTest, ReadinessFailsWhenTheDiskFillsUp) {
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  HttpClient anonymous(server_->base_url(), "");
+  HttpResult ready = anonymous.Get("/health/ready");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+
+  FillDisk();
+  ready = anonymous.Get("/health/ready");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_NE(ready.json().value("detail", "").find("low disk space at " + mount_point_),
+            std::string::npos)
+      << ready.body;
+
+  std::filesystem::remove(Filler());
+  EXPECT_EQ(anonymous.Get("/health/ready").status, 200);
+}
+
+// The artifact store's 503 when the disk is full reaches a client that sends its whole upload
+// before reading (the server drains the rest of the body instead of resetting the connection).
+TEST_F(FullDiskTest, UploadOnAFullDiskIs503ToAClientThatSendsTheWholeBodyFirst) {
+  options_.env["MLOPS_HTTP_DRAIN_BYTES"] = std::to_string(64 << 20);
+  options_.env["MLOPS_HTTP_DRAIN_TIMEOUT_SECONDS"] = "10";
+  server_ = ServerProcess::Start(options_);
+  ASSERT_NE(server_, nullptr);
+  const HttpClient admin(server_->base_url(), kAdminKey);
+  const std::string model_id = CreateModel(admin, "full");
+  FillDisk();
+
+  const std::string body = MultipartBody({{"version_details", VersionDetails("1").dump()},
+                                          {"file", PseudoRandomBytes(24 << 20, 11), "model.onnx"}});
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(c.Send("POST " + std::string(kApi) + "/models/" + model_id +
+                     "/versions HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: " + kAdminKey + "\r\n" +
+                     kMultipartType + "\r\nContent-Length: " + std::to_string(body.size()) +
+                     "\r\n\r\n" + body))
+      << "the server reset the connection while the body was sent";
+  std::optional<RawResponse> r = c.ReadResponse();
+  ASSERT_TRUE(r.has_value()) << c.received().substr(0, 200);
+  EXPECT_EQ(r->status, 503) << r->head << r->body;
+  EXPECT_NE(r->body.find("full"), std::string::npos) << r->body;
 }
 
 }  // namespace

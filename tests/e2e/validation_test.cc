@@ -185,6 +185,33 @@ TEST_F(ValidationTest, UploadTriggersTheDefaultPipelineWhenEnabled) {
   EXPECT_TRUE(status == "VALIDATED" || status == "VALIDATION_FAILED") << status;
 }
 
+// A version moved to PENDING_VALIDATION by PATCH gets the default pipeline queued with the move
+// (whatever the upload trigger says), and reaches a decision instead of waiting forever.
+TEST_F(ValidationTest, PatchToPendingValidationRunsTheDefaultPipelineToADecision) {
+  options_.env["DEFAULT_MODEL_STATUS_ON_UPLOAD"] = "STAGING";
+  Restart();
+  const json version = UploadVersion(*admin_, model_id_, "patched");
+  ASSERT_EQ(version["status"], "STAGING");
+  const std::string version_id = version["id"];
+  HttpResult moved = admin_->PatchJson(Api("/models/versions/" + version_id + "/status"),
+                                       {{"new_status", "PENDING_VALIDATION"}});
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(moved.json()["status"], "PENDING_VALIDATION");
+  const json queued = admin_->Get(ResultsPath(version_id)).json();
+  EXPECT_EQ(queued.size(), 5u) << "no run was queued with the move: " << queued.dump();
+
+  const json results = WaitForResults(version_id, std::chrono::seconds(60));
+  EXPECT_EQ(results.size(), 5u) << results.dump();
+  const json decided = GetVersion(version_id);
+  const std::string status = decided.value("status", "");
+  EXPECT_TRUE(status == "VALIDATED" || status == "VALIDATION_FAILED") << decided.dump();
+  ASSERT_TRUE(decided["validation_decision"].is_object()) << decided.dump();
+  EXPECT_EQ(decided["validation_decision"]["trigger_id"], queued[0]["trigger_id"]);
+  // A run is in progress no more: the version may be sent round again.
+  HttpResult again = admin_->PostJson(TriggerPath(version_id), json::object());
+  EXPECT_EQ(again.status, status == "VALIDATED" ? 409 : 202) << again.body;
+}
+
 // SIGKILL while jobs are RUNNING, then a restart: every job still finishes, and each result is
 // written by exactly one run (the killed runs' leases expire and their jobs run again).
 TEST_F(ValidationTest, RestartMidRunFinishesEveryJobExactlyOnce) {

@@ -1,5 +1,8 @@
+#include <string>
+
 #include <nlohmann/json.hpp>
 
+#include "common/disk_space.h"
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
 #include "http/responses.h"
@@ -14,17 +17,29 @@ Response Text(std::string content_type, std::string_view body) {
   return r;
 }
 
+// A full disk makes every write fail; readiness says so before the writes do.
+Status CheckDisk(const Config& config) {
+  const auto min_free = static_cast<std::uint64_t>(config.min_free_disk_bytes);
+  for (const std::string& dir : config.LocalDataDirs()) {
+    RETURN_IF_ERROR(CheckFreeDiskSpace(dir, min_free));
+  }
+  return OkStatus();
+}
+
 // Readiness names each backend and what is wrong with it, so an operator sees the cause at once.
 Response Ready(ApiContext& ctx) {
   const Status db = ctx.store.Ping();
   const Status artifacts = ctx.artifacts.Ping();
+  const Status disk = CheckDisk(ctx.config);
   nlohmann::json checks = {{"metadata_store", db.ok() ? "ok" : db.message()},
-                           {"artifact_store", artifacts.ok() ? "ok" : artifacts.message()}};
-  if (db.ok() && artifacts.ok()) {
+                           {"artifact_store", artifacts.ok() ? "ok" : artifacts.message()},
+                           {"disk", disk.ok() ? "ok" : disk.message()}};
+  if (db.ok() && artifacts.ok() && disk.ok()) {
     return JsonResponse(200, nlohmann::json{{"status", "ready"}, {"checks", checks}}.dump());
   }
-  std::string detail = !db.ok() ? "metadata store unavailable: " + db.message()
-                                : "artifact store unavailable: " + artifacts.message();
+  std::string detail = !db.ok()          ? "metadata store unavailable: " + db.message()
+                       : !artifacts.ok() ? "artifact store unavailable: " + artifacts.message()
+                                         : disk.message();
   return JsonResponse(503, nlohmann::json{{"detail", detail}, {"checks", checks}}.dump());
 }
 

@@ -149,7 +149,8 @@ void AddVersionRoutes(Router& router, ApiContext& ctx) {
                 RETURN_IF_ERROR(RequireJson(req));
                 ASSIGN_OR_RETURN(ModelVersionStatus to, DecodeStatusChange(req.body));
                 ASSIGN_OR_RETURN(ModelVersion version,
-                                 ctx.registry.ChangeVersionStatus(id, to, TransitionActor::kUser));
+                                 ctx.registry.ChangeVersionStatus(id, to, TransitionActor::kUser,
+                                                                  req.principal->key_id));
                 return JsonResponse(200, ToJson(version));
               }),
               nullptr});
