@@ -101,3 +101,92 @@ def forge_crc32(data, target):
     patch = bits_out.to_bytes(4, "little")
     assert zlib.crc32(data + patch) == target
     return patch
+
+
+def stable_legacy_keys(raw):
+    """torch's legacy torch.save names storages by their memory address (str(storage._cdata)), so
+    its bytes change on every run. Renames each key to its rank, zero-padded to the same length
+    (string lengths, hence every offset, stay the same), inside the five pickles only."""
+    import pickle
+    import pickletools
+
+    spans, position = [], 0
+    for _ in range(5):
+        for op, _, pos in pickletools.genops(raw[position:]):
+            if op.name == "STOP":
+                spans.append((position, position + pos + 1))
+                position = position + pos + 1
+                break
+    keys = pickle.loads(raw[spans[4][0]:spans[4][1]])
+    head = raw[:spans[4][1]]
+    for rank, key in enumerate(sorted(keys)):
+        new = str(rank).rjust(len(key), "0")
+        assert head.count(key.encode()) >= 2, key
+        head = head.replace(key.encode(), new.encode())
+    return head + raw[spans[4][1]:]
+
+
+class _StubBase:
+    """What the recording unpickler returns for every global: a harmless class that accepts any
+    call, state, item or attribute, so the rest of the stream can be followed."""
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, *args):
+        pass
+
+    def __setitem__(self, key, value):
+        pass
+
+    def append(self, value):
+        pass
+
+    def extend(self, values):
+        pass
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _StubBase()
+
+    def __call__(self, *args, **kwargs):
+        return _StubBase()
+
+
+def recorded_globals(data, max_pickles=None):
+    """The globals Python's own unpickler resolves in `data`, as 'module.name' strings in stream
+    order, over consecutive pickles (Unpickler.load repeated on one stream until it ends or a pickle
+    fails). find_class records (module, name) - after protocol 0-2 name fixing, exactly as pickle
+    imports - and returns a stub class instead of importing anything. Returns (globals, pickles)."""
+    import io as _io
+    import pickle as _pickle
+
+    found = []
+
+    class Recorder(_pickle.Unpickler):
+        def find_class(self, module, name):
+            if self.proto < 3 and self.fix_imports:
+                import _compat_pickle
+                if (module, name) in _compat_pickle.NAME_MAPPING:
+                    module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+                elif module in _compat_pickle.IMPORT_MAPPING:
+                    module = _compat_pickle.IMPORT_MAPPING[module]
+            found.append("%s.%s" % (module, name))
+            return type(str(name.rsplit(".", 1)[-1]) or "stub", (_StubBase,), {})
+
+        def persistent_load(self, pid):
+            return _StubBase()
+
+    stream = _io.BytesIO(data)
+    pickles = 0
+    while stream.tell() < len(data) and (max_pickles is None or pickles < max_pickles):
+        try:
+            Recorder(stream, encoding="latin1").load()
+        except Exception:
+            break
+        pickles += 1
+    return found, pickles
