@@ -103,11 +103,20 @@ def forge_crc32(data, target):
     return patch
 
 
+ELEMENT_SIZES = {"FloatStorage": 4, "DoubleStorage": 8, "HalfStorage": 2, "BFloat16Storage": 2,
+                 "LongStorage": 8, "IntStorage": 4, "ShortStorage": 2, "CharStorage": 1,
+                 "ByteStorage": 1, "BoolStorage": 1, "ComplexFloatStorage": 8,
+                 "ComplexDoubleStorage": 16}
+
+
 def stable_legacy_keys(raw):
-    """torch's legacy torch.save names storages by their memory address (str(storage._cdata)), so
-    its bytes change on every run. Renames each key to its rank, zero-padded to the same length
-    (string lengths, hence every offset, stay the same), inside the five pickles only."""
-    import pickle
+    """torch's legacy torch.save names storages by their memory address (str(storage._cdata)) and
+    writes them sorted by that name, so its bytes change on every run. Renames each key to its
+    rank in order of first use by the data pickle (rewriting the string opcodes that hold it:
+    protocols 0-3 pickles have no frame lengths to fix), rewrites the storage-keys pickle in that order and
+    moves the raw storages to match."""
+    import io as _io
+    import pickle as _pickle
     import pickletools
 
     spans, position = [], 0
@@ -117,13 +126,47 @@ def stable_legacy_keys(raw):
                 spans.append((position, position + pos + 1))
                 position = position + pos + 1
                 break
-    keys = pickle.loads(raw[spans[4][0]:spans[4][1]])
-    head = raw[:spans[4][1]]
-    for rank, key in enumerate(sorted(keys)):
-        new = str(rank).rjust(len(key), "0")
-        assert head.count(key.encode()) >= 2, key
-        head = head.replace(key.encode(), new.encode())
-    return head + raw[spans[4][1]:]
+    used = []  # (key, storage type name), in order of first use
+
+    class Reader(_pickle._Unpickler):
+        def find_class(self, module, name):
+            return type(name, (_StubBase,), {})
+
+        def persistent_load(self, pid):
+            if pid[0] == "storage" and pid[2] not in [k for k, _ in used]:
+                used.append((pid[2], pid[1].__name__))
+            return _StubBase()
+
+    Reader(_io.BytesIO(raw[spans[3][0]:spans[3][1]]), encoding="latin1").load()
+    keys_start, keys_end = spans[4]
+    keys = _pickle.loads(raw[keys_start:keys_end])
+    element = dict(used)
+    blocks, position = {}, keys_end
+    for key in keys:
+        count = int.from_bytes(raw[position:position + 8], "little")
+        size = 8 + count * ELEMENT_SIZES[element[key]]
+        blocks[key] = raw[position:position + size]
+        position += size
+    assert position == len(raw), "unparsed bytes after the storages"
+    order = [k for k, _ in used if k in blocks]
+    assert sorted(order) == sorted(keys)
+    renamed = {key: str(rank) for rank, key in enumerate(order)}
+    head = raw[:keys_start]
+    assert not raw[:2] == b"\x80\x04", "framed pickles: lengths cannot change"
+    for key, new in renamed.items():
+        k, n = key.encode(), new.encode()
+        forms = [(b"X" + struct.pack("<I", len(k)) + k, b"X" + struct.pack("<I", len(n)) + n),
+                 (b"\x8c" + bytes([len(k)]) + k, b"\x8c" + bytes([len(n)]) + n),
+                 (b"V" + k + b"\n", b"V" + n + b"\n")]
+        hits = sum(head.count(a) for a, _ in forms)
+        assert hits >= 1, key
+        for a, b in forms:
+            head = head.replace(a, b)
+    first = raw[keys_start]
+    protocol = raw[keys_start + 1] if first == 0x80 else (1 if raw[keys_start:keys_start + 1] == b"]"
+                                                          else 0)
+    keys_pickle = _pickle.dumps([renamed[k] for k in order], protocol=protocol)
+    return head + keys_pickle + b"".join(blocks[k] for k in order)
 
 
 class _StubBase:
@@ -161,13 +204,16 @@ def recorded_globals(data, max_pickles=None):
     """The globals Python's own unpickler resolves in `data`, as 'module.name' strings in stream
     order, over consecutive pickles (Unpickler.load repeated on one stream until it ends or a pickle
     fails). find_class records (module, name) - after protocol 0-2 name fixing, exactly as pickle
-    imports - and returns a stub class instead of importing anything. Returns (globals, pickles)."""
+    imports - and returns a stub class instead of importing anything. Returns (globals, pickles)
+    where pickles counts the pickles read to their STOP."""
     import io as _io
     import pickle as _pickle
 
     found = []
 
-    class Recorder(_pickle.Unpickler):
+    # The pure-Python unpickler: same opcodes as the C one, and it exposes the stream's protocol,
+    # which decides the protocol 0-2 name fixing (the C find_class does it internally).
+    class Recorder(_pickle._Unpickler):
         def find_class(self, module, name):
             if self.proto < 3 and self.fix_imports:
                 import _compat_pickle
