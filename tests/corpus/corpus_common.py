@@ -201,6 +201,12 @@ class _StubBase:
 
 
 def recorded_globals(data, max_pickles=None):
+    """recorded_pairs as 'module.name' strings."""
+    pairs, pickles = recorded_pairs(data, max_pickles)
+    return ["%s.%s" % pair for pair in pairs], pickles
+
+
+def recorded_pairs(data, max_pickles=None):
     """The globals Python's own unpickler resolves in `data`, as 'module.name' strings in stream
     order, over consecutive pickles (Unpickler.load repeated on one stream until it ends or a pickle
     fails). find_class records (module, name) - after protocol 0-2 name fixing, exactly as pickle
@@ -221,7 +227,7 @@ def recorded_globals(data, max_pickles=None):
                     module, name = _compat_pickle.NAME_MAPPING[(module, name)]
                 elif module in _compat_pickle.IMPORT_MAPPING:
                     module = _compat_pickle.IMPORT_MAPPING[module]
-            found.append("%s.%s" % (module, name))
+            found.append((module, name))
             return type(str(name.rsplit(".", 1)[-1]) or "stub", (_StubBase,), {})
 
         def persistent_load(self, pid):
