@@ -20,8 +20,8 @@ def write(path, data):
 
 
 def update_manifest(prefix, entries):
-    """Replaces the manifest entries whose path starts with `prefix` by `entries`; keeps the rest
-    (each generator owns its own directory's entries)."""
+    """Replaces the manifest entries whose path starts with `prefix` (a string or a tuple of them)
+    by `entries`; keeps the rest (each generator owns its own directories' entries)."""
     files = []
     if os.path.exists(MANIFEST):
         with open(MANIFEST) as f:
