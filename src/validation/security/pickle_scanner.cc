@@ -1,9 +1,12 @@
 #include "validation/security/pickle_scanner.h"
 
 #include <memory>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "validation/security/python2_globals.h"
 
 namespace mlops::validation::security {
 namespace {
@@ -51,6 +54,23 @@ bool ParseDecimal(std::string_view text, std::uint64_t& value) {
   return true;
 }
 
+// The str Python makes of bytes read as Latin-1 (the protocol 0-2 byte strings with the
+// encoding loaders of Python 2 pickles pass, and UNICODE's raw-unicode-escape without escapes),
+// as UTF-8.
+std::string Latin1ToUtf8(std::string_view bytes) {
+  std::string text;
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80) {
+      text.push_back(c);
+    } else {
+      text.push_back(static_cast<char>(0xc0 | byte >> 6));
+      text.push_back(static_cast<char>(0x80 | (byte & 0x3f)));
+    }
+  }
+  return text;
+}
+
 // Protocol 0 quoted strings ('abc' or "abc"); escapes make the value unknown.
 Value QuotedStringValue(std::string_view line) {
   if (line.size() < 2 || line.front() != line.back() ||
@@ -59,15 +79,35 @@ Value QuotedStringValue(std::string_view line) {
   }
   const std::string_view body = line.substr(1, line.size() - 2);
   if (body.find('\\') != std::string_view::npos) return {};
-  return {Value::Kind::kString, 0, std::string(body), nullptr};
+  return {Value::Kind::kString, 0, Latin1ToUtf8(body), nullptr};
 }
 
 // Protocol 0 INT and LONG: decimal text, "01"/"00" for True/False, an "L" suffix for LONG.
+// Numbers beyond 18 digits (the legacy torch magic number) become little-endian bytes, as LONG1
+// would have written them.
 Value DecimalValue(std::string_view line) {
   if (!line.empty() && line.back() == 'L') line.remove_suffix(1);
   std::uint64_t number = 0;
-  if (!ParseDecimal(line, number)) return {};
-  return {Value::Kind::kInt, number, {}, nullptr};
+  if (ParseDecimal(line, number)) return {Value::Kind::kInt, number, {}, nullptr};
+  constexpr std::size_t kMaxDigits = 64;
+  if (line.empty() || line.size() > kMaxDigits ||
+      line.find_first_not_of("0123456789") != std::string_view::npos) {
+    return {};
+  }
+  std::string digits(line);
+  std::string bytes;
+  while (digits.find_first_not_of('0') != std::string::npos) {
+    unsigned remainder = 0;
+    for (char& digit : digits) {
+      const unsigned value = remainder * 10 + static_cast<unsigned>(digit - '0');
+      digit = static_cast<char>('0' + value / 256);
+      remainder = value % 256;
+    }
+    bytes.push_back(static_cast<char>(remainder));
+  }
+  if (!bytes.empty() && (static_cast<unsigned char>(bytes.back()) & 0x80) != 0)
+    bytes.push_back('\0');
+  return {Value::Kind::kBigInt, 0, std::move(bytes), nullptr};
 }
 
 // A name Python's import machinery could resolve: dotted identifiers (bytes above 0x7f may be
@@ -115,6 +155,7 @@ class PickleMachine {
     stack_.clear();
     marks_.clear();
     memo_.clear();
+    protocol_ = 0;
     tracked_items_ = 0;
     for (;;) {
       opcode_offset_ = reader_.offset();
@@ -203,17 +244,18 @@ class PickleMachine {
         std::string line;
         RETURN_IF_ERROR(reader_.ReadLine(limits_.max_line, line));
         if (line.find('\\') != std::string::npos) return PushOther();
-        return Push({Value::Kind::kString, 0, std::move(line), nullptr});
+        return Push({Value::Kind::kString, 0, Latin1ToUtf8(line), nullptr});
       }
       case 'T':
-        return ReadSizedString(4, true);
+        return ReadSizedString(4, true, true);
       case 'U':
+        return ReadSizedString(1, false, true);
       case 0x8c:
-        return ReadSizedString(1, false);
+        return ReadSizedString(1, false, false);
       case 'X':
-        return ReadSizedString(4, false);
+        return ReadSizedString(4, false, false);
       case 0x8d:
-        return ReadSizedString(8, false);
+        return ReadSizedString(8, false, false);
       // Containers.
       case 'a':
         return Append();
@@ -318,6 +360,7 @@ class PickleMachine {
       case 0x80: {
         ASSIGN_OR_RETURN(const std::uint64_t protocol, ReadUint(1));
         if (protocol > 5) return Malformed("unsupported protocol " + std::to_string(protocol));
+        protocol_ = protocol;
         return OkStatus();
       }
       case 0x95:
@@ -380,7 +423,8 @@ class PickleMachine {
     return PushOther();
   }
 
-  Status ReadSizedString(std::size_t length_bytes, bool is_signed) {
+  // BINSTRING and SHORT_BINSTRING are bytes decoded as Latin-1, the BINUNICODE opcodes UTF-8.
+  Status ReadSizedString(std::size_t length_bytes, bool is_signed, bool latin1) {
     ASSIGN_OR_RETURN(const std::uint64_t length, ReadLength(length_bytes, is_signed));
     if (length > kMaxTrackedString) {
       RETURN_IF_ERROR(reader_.Skip(length));
@@ -388,11 +432,16 @@ class PickleMachine {
     }
     Value value{Value::Kind::kString, 0, {}, nullptr};
     RETURN_IF_ERROR(reader_.ReadExact(static_cast<std::size_t>(length), value.text));
+    if (latin1) value.text = Latin1ToUtf8(value.text);
     return Push(std::move(value));
   }
 
-  Value Import(std::string_view module, std::string_view name) {
+  Value Import(std::string_view raw_module, std::string_view raw_name) {
     ++stats_.imports;
+    constexpr std::uint64_t kFirstPython3Protocol = 3;
+    std::string module(raw_module), name(raw_name);
+    if (protocol_ < kFirstPython3Protocol) std::tie(module, name) = FixPython2Global(module, name);
+    if (result_.globals.size() < kMaxReportedGlobals) result_.globals.emplace_back(module, name);
     if (IsIdentifierPath(module) && IsIdentifierPath(name)) result_.acted = true;
     if (!allow_list_.Allows(module, name)) {
       std::string message =
@@ -405,7 +454,7 @@ class PickleMachine {
       findings_.Add({FindingKind::kDisallowedGlobal, std::string(location_), opcode_offset_,
                      Quote(module, name), std::move(message)});
     }
-    return {Value::Kind::kGlobal, 0, std::string(module) + "." + std::string(name), nullptr};
+    return {Value::Kind::kGlobal, 0, module + "." + name, nullptr};
   }
 
   Status StackGlobal() {
@@ -663,6 +712,7 @@ class PickleMachine {
   std::vector<std::size_t> marks_;  // stack sizes at each MARK
   std::unordered_map<std::uint64_t, Value> memo_;
   std::size_t tracked_items_ = 0;
+  std::uint64_t protocol_ = 0;  // as the last PROTO said; 0 without one
   std::uint64_t opcode_offset_ = 0;
   bool recorded_ = false;
 };

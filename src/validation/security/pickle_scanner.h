@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -29,6 +30,8 @@ struct PickleScanStats {
 
 // What the scanner knows of the value a pickle returns: enough to read the legacy torch.save
 // layout (a magic number, a protocol version, a list of storage keys).
+constexpr std::size_t kMaxReportedGlobals = 10'000;
+
 struct PickledValue {
   enum class Kind { kOther, kInt, kBigInt, kString, kStringList };
   Kind kind = Kind::kOther;
@@ -48,6 +51,9 @@ struct StorageReference {
 struct PickleScanResult {
   std::vector<PickledValue> values;  // one per complete pickle, in order
   std::vector<StorageReference> storages;
+  // Every global imported, in stream order, as Python 3 imports it (protocol 0-2 Python 2 names
+  // renamed): (module, name). The first kMaxReportedGlobals only.
+  std::vector<std::pair<std::string, std::string>> globals;
   // The stream stopped at a parse error (recorded as a finding).
   bool malformed = false;
   // Before that, it named something a loader could act on: an importable global, a persistent
@@ -58,10 +64,11 @@ struct PickleScanResult {
 
 // Walks pickle opcodes (protocols 0-5) without executing anything, tracking the stack and the
 // memo just far enough to name the module and name of every import, including STACK_GLOBAL
-// arguments fetched from the memo. Records a finding for each import not on `allow_list`, for
-// imports it cannot name (non-string STACK_GLOBAL arguments, EXT1/2/4), for BUILD applied to an
-// imported global, for persistent ids of another shape than a torch storage's, and for a stream
-// it cannot parse (unknown opcode, truncation, stack underflow), after which it stops.
+// arguments fetched from the memo, under the name Python 3 imports (protocol 0-2 pickles have
+// Python 2 names renamed, as pickle's fix_imports does). Records a finding for each import not on
+// `allow_list`, for imports it cannot name (non-string STACK_GLOBAL arguments, EXT1/2/4), for BUILD
+// applied to an imported global, for persistent ids of another shape than a torch storage's, and
+// for a stream it cannot parse (unknown opcode, truncation, stack underflow), after which it stops.
 //
 // Pickles follow each other without a PROTO opcode being required (protocols 0 and 1 have none):
 // scanning continues until the stream ends, or after `max_pickles` complete pickles, leaving the

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -291,6 +294,28 @@ TEST(PickleScannerTest, LargeBinaryValuesAreSkippedNotBuffered) {
   const Result result = Scan(bytes, {}, GlobalAllowList::Default(), 1 << 20, 4096);
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.stats.pickles, 1u);
+}
+
+// Generated streams (tests/corpus/make_pickle_differential.py): the globals our reader names must
+// be the ones Python's unpickler resolves, in order, pickle after pickle.
+TEST(PickleScannerTest, GlobalsMatchPythonsUnpicklerOnGeneratedStreams) {
+  const std::string corpus = std::string(MLOPS_SOURCE_DIR) + "/tests/corpus/";
+  std::ifstream in(corpus + "security/pickletools_globals.json");
+  ASSERT_TRUE(in.good());
+  const auto expected = nlohmann::json::parse(in);
+  ASSERT_GE(expected.size(), 100u);
+  for (const auto& stream : expected) {
+    const std::string path = stream["path"];
+    std::ifstream file(corpus + path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+    ASSERT_FALSE(bytes.empty()) << path;
+    const Result result = Scan(bytes);
+    EXPECT_FALSE(result.scan.malformed) << path;
+    EXPECT_EQ(result.scan.values.size(), stream["pickles"].get<std::size_t>()) << path;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& pair : stream["pairs"]) pairs.emplace_back(pair[0], pair[1]);
+    EXPECT_EQ(result.scan.globals, pairs) << path;
+  }
 }
 
 TEST(GlobalAllowListTest, ExtraGlobalsAreAllowedByExactName) {
