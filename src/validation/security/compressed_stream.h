@@ -17,9 +17,11 @@ std::string_view ToString(Compression compression);
 Compression SniffCompression(std::string_view prefix);
 
 // Decompresses `input` (a whole gzip, bzip2 or xz stream, concatenated members included) on the
-// fly through libarchive's raw filters, with bounded memory. The stream's Read returns TooLarge
-// when `limits` are broken and InvalidArgument when the data is corrupt or truncated. `input`
-// must outlive the stream. Returns Internal when libarchive cannot be set up.
+// fly through libarchive's raw filters, with bounded memory. Compression stacked on itself (gzip
+// of gzip) is undone in one go, as libarchive stacks filters; the limits count the final output.
+// The stream's Read returns TooLarge when `limits` are broken and InvalidArgument when the data is
+// corrupt or truncated. `input` must outlive the stream. Returns Internal when libarchive cannot be
+// set up.
 StatusOr<std::unique_ptr<DecompressingStream>> OpenDecompressed(ByteStream& input,
                                                                 Compression compression,
                                                                 const InflateLimits& limits);
