@@ -368,7 +368,9 @@ class ArtifactScanner {
         result.storages.insert(result.storages.end(), rest.storages.begin(), rest.storages.end());
       }
     }
-    for (const StorageReference& storage : result.storages) storages_found_.push_back(storage.key);
+    for (const StorageReference& storage : result.storages) {
+      storages_found_.emplace_back(location, storage.key);
+    }
     const bool inert = result.malformed && !result.acted && result.values.empty();
     if (!inert) {
       Merge(probe, location);
@@ -557,7 +559,8 @@ class ArtifactScanner {
     if (EndsWith(entry.name, ".pkl")) {
       const std::string stem = entry.name.substr(0, entry.name.size() - 4);
       for (std::size_t i = first_storage; i < storages_found_.size(); ++i) {
-        storages.insert(stem + "/" + storages_found_[i]);
+        if (storages_found_[i].first == where)
+          storages.insert(stem + "/" + storages_found_[i].second);
       }
     }
     storages_found_.resize(first_storage);
@@ -582,7 +585,8 @@ class ArtifactScanner {
   ArtifactScanStats& stats_;
   std::uint64_t budget_;
   bool declared_onnx_ = false;
-  std::vector<std::string> storages_found_;  // keys named by the pickle being scanned
+  // (location, key) of the storages the pickles scanned so far name.
+  std::vector<std::pair<std::string, std::string>> storages_found_;
 };
 
 }  // namespace
