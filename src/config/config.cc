@@ -196,7 +196,7 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_SCAN_MAX_DECOMPRESSED_BYTES", "17179869184",
        "bytes security_artifact may decompress from one artifact, nested archives included"},
       {"MLOPS_SCAN_MAX_NESTING_DEPTH", "4",
-       "how deep archives and compressed streams may nest in an artifact (a .tar.gz is 2)"},
+       "how deep archives and compressed streams may nest in an artifact (a .tar.gz member: 2)"},
       {"MLOPS_BENCHMARK_WARMUP", "5", "untimed inferences before performance_benchmark measures"},
       {"MLOPS_BENCHMARK_ITERATIONS", "100",
        "timed inferences of performance_benchmark (parameters.benchmark_iterations overrides)"},

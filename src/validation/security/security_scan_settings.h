@@ -22,14 +22,15 @@ struct SecurityScanSettings {
   double zip_max_compression_ratio = 200;
   // Small entries are exempt from the ratio: 1 MiB of zeros is harmless however well it packs.
   std::uint64_t zip_ratio_floor_bytes = 1 << 20;
-  // Largest uncompressed size of one zip entry (MLOPS_ZIP_MAX_ENTRY_BYTES).
+  // Largest decompressed size of one zip entry or gzip/bzip2/xz stream (MLOPS_ZIP_MAX_ENTRY_BYTES).
   std::uint64_t zip_max_entry_bytes = std::uint64_t{16} << 30;
   // Most entries in one zip (MLOPS_ZIP_MAX_ENTRIES).
   std::size_t zip_max_entries = 100'000;
   // Bytes all decompression of one artifact may produce, nested archives included
   // (MLOPS_SCAN_MAX_DECOMPRESSED_BYTES).
   std::uint64_t max_decompressed_bytes = std::uint64_t{16} << 30;
-  // How deep archives and compressed streams may nest (a .tar.gz is 2) before the scan fails
+  // How deep archives and compressed streams may nest (a .tar.gz member sits at depth 2) before
+  // the scan fails
   // (MLOPS_SCAN_MAX_NESTING_DEPTH).
   int max_nesting_depth = 4;
   // Directory of extra *.yar / *.yara rule files compiled with the shipped ones; empty for none
