@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto stream = OpenZipEntry(source, entry, extent->data_offset, limits);
     if (!stream.ok()) continue;
     if (entry.uncompressed_size > (1 << 20)) continue;
-    (*stream)->EnforceRatio();
+    (*stream)->EnforceRatio(true);
     std::string buffer(4096, '\0');
     std::uint64_t total = 0;
     for (;;) {

@@ -379,12 +379,13 @@ class ArtifactScanner {
       return OkStatus();
     }
     // No pickle: pickle.load raises before acting. Only a format explains a high ratio.
-    if (input.decompressing != nullptr) input.decompressing->EnforceRatio();
+    if (input.decompressing != nullptr) input.decompressing->EnforceRatio(true);
     char buffer[1 << 14];
     for (;;) {
       ASSIGN_OR_RETURN(const std::size_t got, reader.ReadSome(buffer, sizeof buffer));
       if (got == 0) break;
     }
+    if (input.decompressing != nullptr) input.decompressing->EnforceRatio(false);
     if (input.in_archive && tracker != nullptr && tracker->text()) return OkStatus();
     const std::string reason = probe.kept().empty() ? "" : ": " + probe.kept().front().message;
     Add(FindingKind::kUnknownContent, location, 0, "",

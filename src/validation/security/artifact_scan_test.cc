@@ -414,6 +414,10 @@ TEST_F(ArtifactScanTest, CompressedStreamsAreOpenedUnderLimits) {
   const std::string npy = "\x93NUMPY\x01\x00"s + Le(header.size(), 2) + header + zeros;
   EXPECT_TRUE(Scan(Gzip(npy)).findings.empty());
   EXPECT_TRUE(Scan(BuildZip({{"a.npy", npy, true}})).findings.empty());
+  // In a compressed tar each member is judged by its own bytes.
+  EXPECT_TRUE(Scan(Gzip(BuildTar({{"version", "3\n"}, {"a.npy", npy}}))).findings.empty());
+  EXPECT_TRUE(
+      Scan(Gzip(BuildTar({{"a.npy", npy}, {"zeros.bin", zeros}}))).Has(FindingKind::kZipBomb));
   // The absolute limit holds whatever the content.
   settings_.max_decompressed_bytes = 1 << 20;
   EXPECT_TRUE(Scan(Gzip(npy)).Has(FindingKind::kZipBomb));

@@ -252,6 +252,12 @@ class InflateStream : public EntryStream {
 
 }  // namespace
 
+void DecompressingStream::EnforceRatio(bool on) {
+  enforce_ratio_ = on;
+  ratio_out_ = out_;
+  ratio_in_ = in_;
+}
+
 Status DecompressingStream::Account(std::uint64_t produced, std::uint64_t consumed) {
   out_ += produced;
   in_ += consumed;
@@ -265,9 +271,10 @@ Status DecompressingStream::Account(std::uint64_t produced, std::uint64_t consum
   if (out_ > limits_.max_output) {
     return TooLarge("decompresses beyond " + std::to_string(limits_.max_output) + " bytes");
   }
-  if (enforce_ratio_ && out_ >= limits_.ratio_floor &&
-      static_cast<double>(out_) >
-          limits_.max_ratio * static_cast<double>(std::max<std::uint64_t>(in_, 1))) {
+  const std::uint64_t out = out_ - ratio_out_, in = in_ - ratio_in_;
+  if (enforce_ratio_ && out >= limits_.ratio_floor &&
+      static_cast<double>(out) >
+          limits_.max_ratio * static_cast<double>(std::max<std::uint64_t>(in, 1))) {
     return TooLarge("decompresses at a compression ratio above " +
                     std::to_string(static_cast<long>(limits_.max_ratio)) +
                     ":1 and is no format that explains it");

@@ -41,12 +41,13 @@ struct InflateLimits {
 };
 
 // A stream that decompresses, with its limits: an absolute output size always, and the ratio
-// once the caller has seen that the content is no format whose compressibility is expected
-// (arrays of zeros compress a thousandfold and are no bomb).
+// while the caller reads content it has seen is no format whose compressibility is expected
+// (arrays of zeros compress a thousandfold and are no bomb). The ratio counts the bytes read
+// since it was switched on, so one member of a compressed tar is judged by its own bytes.
 class DecompressingStream : public ByteStream {
  public:
   explicit DecompressingStream(const InflateLimits& limits) : limits_(limits) {}
-  void EnforceRatio() { enforce_ratio_ = true; }
+  void EnforceRatio(bool on);
 
  protected:
   // Counts `produced` bytes made from `consumed` more input. Returns TooLarge when the limits
@@ -58,6 +59,8 @@ class DecompressingStream : public ByteStream {
   bool enforce_ratio_ = false;
   std::uint64_t out_ = 0;
   std::uint64_t in_ = 0;
+  std::uint64_t ratio_out_ = 0;  // out_ and in_ when the ratio was switched on
+  std::uint64_t ratio_in_ = 0;
 };
 
 bool HasZipMagic(std::string_view prefix);
