@@ -172,7 +172,28 @@ class ArtifactScanner {
     }
     if (LooksLikeTar(prefix)) {
       SetFormat(depth, ArtifactFormat::kTar);
-      return ScanSequential(replay, location, [&](ByteStream& stream) {
+      // pickle.load reads a tar from its first header on: a member name can be a pickle. The
+      // whole content is probed when it can be re-read, else the prefix, and all of it (spilled)
+      // only when the prefix cannot decide.
+      std::unique_ptr<FileByteSource> spilled;
+      ByteSource* whole = input.source;
+      if (whole == nullptr) {
+        MemoryByteSource sniffed(prefix);
+        SourceRangeStream head(sniffed, 0, prefix.size());
+        ASSIGN_OR_RETURN(const bool undecided, SniffPickle(head, location));
+        if (undecided) {
+          ASSIGN_OR_RETURN(spilled, FileByteSource::Spill(replay));
+          whole = spilled.get();
+        }
+      }
+      if (whole != nullptr) {
+        SourceRangeStream all(*whole, 0, whole->size());
+        RETURN_IF_ERROR(SniffPickle(all, location).status());
+      }
+      std::optional<SourceRangeStream> from_spill;
+      if (spilled) from_spill.emplace(*spilled, 0, spilled->size());
+      ByteStream& tar = from_spill ? static_cast<ByteStream&>(*from_spill) : replay;
+      return ScanSequential(tar, location, [&](ByteStream& stream) {
         return ScanTar(stream, input, location, depth);
       });
     }
@@ -191,13 +212,13 @@ class ArtifactScanner {
         // A polyglot is read as a pickle by pickle.load: only a pickle's findings count.
         SetFormat(depth, ArtifactFormat::kOnnx);
         return ScanSequential(replay, location, [&](ByteStream& stream) {
-          return ScanPickleContent(stream, input, location, /*sniff_only=*/true);
+          return SniffPickle(stream, location).status();
         });
       }
     }
     SetFormat(depth, ArtifactFormat::kPickle);
     return ScanSequential(replay, location, [&](ByteStream& stream) {
-      return ScanPickleContent(stream, input, location, /*sniff_only=*/false);
+      return ScanPickleContent(stream, input, location);
     });
   }
 
@@ -329,18 +350,28 @@ class ArtifactScanner {
     return OkStatus();
   }
 
-  Status ScanPickleContent(ByteStream& stream, const Input& input, const std::string& location,
-                           bool sniff_only) {
+  Status ScanPickleContent(ByteStream& stream, const Input& input, const std::string& location) {
     TextTracker tracker(stream);
     StreamReader reader(tracker);
-    if (!sniff_only) return ScanPickles(reader, input, location, &tracker);
+    return ScanPickles(reader, input, location, &tracker);
+  }
+
+  // Reads content of another format (ONNX, tar) as pickle.load would: a pickle's findings count
+  // when it is one (it completes, or acts before failing). Returns whether the probe ran to the
+  // end of `stream` without deciding, which for a prefix means more bytes are needed.
+  StatusOr<bool> SniffPickle(ByteStream& stream, const std::string& location) {
+    StreamReader reader(stream);
     FindingSink probe;
     PickleScanStats stats;
     ASSIGN_OR_RETURN(const PickleScanResult result,
                      security::ScanPickles(reader, rules_.allow_list, location, probe, stats,
                                            rules_.pickle_limits));
-    if (result.acted || !result.values.empty()) Merge(probe, location);
-    return OkStatus();
+    if (result.acted || !result.values.empty()) {
+      Merge(probe, location);
+      return false;
+    }
+    ASSIGN_OR_RETURN(const int next, reader.Peek());
+    return result.malformed && next < 0;
   }
 
   // Parses `reader` as a pickle stream (the legacy torch layout included). Content that fails

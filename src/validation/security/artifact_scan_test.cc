@@ -398,6 +398,12 @@ TEST_F(ArtifactScanTest, TarPathsLinksAndDamageAreFindings) {
   std::string corrupt = BuildTar({{"a.pkl", kCleanPickle}, {"b.pkl", kEvilPickle}});
   corrupt[512 + 512] ^= 1;  // the second header's name: its checksum no longer holds
   EXPECT_TRUE(Scan(corrupt).Has(FindingKind::kMalformedTar));
+  // A member name that is a pickle: pickle.load reads the tar from its first byte.
+  const std::string polyglot = BuildTar({{"cos\nsystem\n(S'id'\ntR.", kCleanPickle}});
+  EXPECT_TRUE(Scan(polyglot).Has(FindingKind::kDisallowedGlobal, "os.system"));
+  EXPECT_TRUE(Scan(Gzip(polyglot)).Has(FindingKind::kDisallowedGlobal, "os.system"));
+  // A name that starts like a pickle but needs more than the sniffed prefix to decide.
+  EXPECT_TRUE(Scan(Gzip(BuildTar({{"code/x.py", std::string(2000, 'y')}}))).findings.empty());
   std::string trailing = BuildTar({{"a.pkl", kCleanPickle}});
   trailing.back() = 'x';  // after the end-of-archive blocks, where tarfile no longer looks
   EXPECT_TRUE(Scan(trailing).Has(FindingKind::kMalformedTar));
