@@ -113,8 +113,8 @@ def stable_legacy_keys(raw):
     """torch's legacy torch.save names storages by their memory address (str(storage._cdata)) and
     writes them sorted by that name, so its bytes change on every run. Renames each key to its
     rank in order of first use by the data pickle (rewriting the string opcodes that hold it:
-    protocols 0-3 pickles have no frame lengths to fix), rewrites the storage-keys pickle in that order and
-    moves the raw storages to match."""
+    protocols 0-3 pickles have no frame lengths to fix), rewrites the storage-keys pickle in that
+    order and moves the raw storages to match."""
     import io as _io
     import pickle as _pickle
     import pickletools
@@ -162,9 +162,10 @@ def stable_legacy_keys(raw):
         assert hits >= 1, key
         for a, b in forms:
             head = head.replace(a, b)
-    first = raw[keys_start]
-    protocol = raw[keys_start + 1] if first == 0x80 else (1 if raw[keys_start:keys_start + 1] == b"]"
-                                                          else 0)
+    if raw[keys_start] == 0x80:
+        protocol = raw[keys_start + 1]
+    else:
+        protocol = 1 if raw[keys_start:keys_start + 1] == b"]" else 0
     keys_pickle = _pickle.dumps([renamed[k] for k in order], protocol=protocol)
     return head + keys_pickle + b"".join(blocks[k] for k in order)
 

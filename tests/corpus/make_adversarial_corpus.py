@@ -222,7 +222,7 @@ TORCH_SEES_BENIGN = "torch.load(f, weights_only=False) sees the benign data.pkl 
 LOADER_TEXT = {
     LOAD_PICKLE: "pickle.load(open(f, 'rb'))",
     LOAD_TORCH: "torch.load(f, weights_only=False)",
-    LOAD_NUMPY: "numpy.load(f, allow_pickle=True), then every member of an npz",
+    LOAD_NUMPY: "numpy.load(f, allow_pickle=True) (an npz: each member read)",
     LOAD_TAR: "tarfile.open(f).extractall('extract')",
     LOAD_GZIP: "pickle.load(gzip.open(f))",
     LOAD_BZ2: "pickle.load(bz2.open(f))",

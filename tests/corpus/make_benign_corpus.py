@@ -41,7 +41,8 @@ def pickle_globals(data, max_pickles=1):
 
 
 def legacy_globals(raw):
-    """The five pickles of a legacy torch.save file (the raw storages after them are not pickles)."""
+    """The five pickles of a legacy torch.save file (the raw storages after them are not
+    pickles)."""
     found, pickles = recorded_globals(raw, 5)
     assert pickles == 5
     return found
@@ -135,8 +136,10 @@ def torch_files():
            "c1000": torch.linspace(0, 1, 1000), "d1": torch.tensor([5], dtype=torch.int64),
            "e0": torch.zeros(0), "half": torch.ones(3, dtype=torch.float16),
            "bytes": torch.arange(5, dtype=torch.uint8), "mask": torch.tensor([True, False]),
-           "i8": torch.tensor([-1, 2], dtype=torch.int8), "i16": torch.tensor([3], dtype=torch.int16),
-           "i32": torch.tensor([4], dtype=torch.int32), "f64": torch.tensor([0.25], dtype=torch.float64),
+           "i8": torch.tensor([-1, 2], dtype=torch.int8),
+           "i16": torch.tensor([3], dtype=torch.int16),
+           "i32": torch.tensor([4], dtype=torch.int32),
+           "f64": torch.tensor([0.25], dtype=torch.float64),
            "c64": torch.tensor([1 + 2j], dtype=torch.complex64),
            "bf16": torch.ones(2, dtype=torch.bfloat16)}
     base = torch.arange(20.0)

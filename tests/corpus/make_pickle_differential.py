@@ -77,7 +77,8 @@ class Stream:
     # ---- scalars and strings -----------------------------------------------------------------
     def int_(self):
         r, p = self.rng, self.protocol
-        value = r.choice([0, 1, 7, 255, 256, 65535, 65536, -1, -300, 2 ** 31 - 1, 2 ** 40, -2 ** 70])
+        value = r.choice([0, 1, 7, 255, 256, 65535, 65536, -1, -300, 2 ** 31 - 1, 2 ** 40,
+                          -2 ** 70])
         if p == 0 or r.random() < 0.1:
             self.ops.append(b"I%d\n" % value if r.random() < 0.7 else b"L%d\n" % value)
         elif 0 <= value < 256:
