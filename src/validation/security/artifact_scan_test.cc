@@ -413,6 +413,9 @@ TEST_F(ArtifactScanTest, CompressedStreamsAreOpenedUnderLimits) {
   EXPECT_TRUE(Scan(Gzip(kEvilPickle)).Has(FindingKind::kDisallowedGlobal, "os.system"));
   const std::string gz = Gzip(kCleanPickle);
   EXPECT_TRUE(Scan(gz.substr(0, gz.size() - 6)).Has(FindingKind::kMalformedCompressed));
+  // A magic number alone: the decoder must recognise the data, not pass it through.
+  EXPECT_TRUE(Scan("\x1f\x8b\x09\x00garbage"s).Has(FindingKind::kMalformedCompressed));
+  EXPECT_TRUE(Scan("BZh9garbage"s).Has(FindingKind::kMalformedCompressed));
   // Zeros explained by no format are a bomb; the same zeros as an npy array are not.
   const std::string zeros(4 << 20, '\0');
   EXPECT_TRUE(Scan(Gzip(zeros)).Has(FindingKind::kZipBomb));

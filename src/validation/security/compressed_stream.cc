@@ -45,6 +45,12 @@ class LibarchiveStream : public DecompressingStream {
     }
     archive_entry* entry = nullptr;
     if (archive_read_next_header(archive_, &entry) != ARCHIVE_OK) return Error();
+    // libarchive passes data its filter does not recognise through unchanged: beyond the
+    // caller's own "none" filter there must be the one asked for.
+    if (archive_filter_count(archive_) < 2) {
+      return InvalidArgument("the " + std::string(ToString(compression)) +
+                             " decoder does not recognise it");
+    }
     return OkStatus();
   }
 
