@@ -1,20 +1,18 @@
-// libFuzzer target for the security_artifact parsers: the pickle opcode walker, the zip reader
-// (with inflate), the npy header and the ONNX wire-format walker. Input layout: byte 0 picks the
-// mode, the rest is the artifact.
+// libFuzzer target for the pickle reader and the whole security_artifact scan (content dispatch,
+// zip, tar, gzip/bzip2/xz, npy, ONNX, nesting). Input layout: byte 0 picks the mode, the rest is
+// the artifact.
 //   mode % 4 == 0: a pickle stream, scanned whole and again fed one byte at a time;
-//   mode % 4 == 1: an artifact named model.pt (zip, plain pickle), YARA on;
-//   mode % 4 == 2: an artifact named model.onnx;
-//   mode % 4 == 3: an artifact named data.npy.
+//   mode % 4 == 1: an artifact, YARA on;
+//   mode % 4 == 2: an artifact declared ONNX;
+//   mode % 4 == 3: an artifact, YARA off.
 // Invariants: scanning in-memory bytes never fails (every problem is a finding), slicing never
 // changes the findings, and an empty finding list means the stream parsed.
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_support.h"
 #include "validation/security/artifact_scan.h"
 #include "validation/security/embedded_rules.h"
 
@@ -22,28 +20,8 @@ namespace {
 
 using namespace mlops;
 using namespace mlops::validation::security;
-
-void Check(bool condition, const char* what) {
-  if (!condition) {
-    std::fprintf(stderr, "invariant violated: %s\n", what);
-    std::abort();
-  }
-}
-
-class SlicedStream : public ByteStream {
- public:
-  SlicedStream(std::string_view data, std::size_t slice) : data_(data), slice_(slice) {}
-  StatusOr<std::size_t> Read(char* out, std::size_t n) override {
-    const std::size_t take = std::min({n, slice_, data_.size()});
-    data_.copy(out, take);
-    data_.remove_prefix(take);
-    return take;
-  }
-
- private:
-  std::string_view data_;
-  std::size_t slice_;
-};
+using mlops::fuzz::Check;
+using mlops::fuzz::SlicedStream;
 
 // Small limits, so the fuzzer reaches them.
 constexpr PickleScanLimits kLimits{.max_stack = 64, .max_memo = 64, .max_line = 256};
@@ -61,10 +39,10 @@ std::string ScanPickleSliced(std::string_view data, std::size_t slice, std::size
   StreamReader reader(stream, buffer);
   FindingSink findings;
   PickleScanStats stats;
-  const Status status =
-      ScanPickles(reader, GlobalAllowList::Default(), "", findings, stats, kLimits);
-  Check(status.ok(), "pickle scan of memory failed");
+  const auto result = ScanPickles(reader, GlobalAllowList::Default(), "", findings, stats, kLimits);
+  Check(result.ok(), "pickle scan of memory failed");
   Check(findings.total() > 0 || stats.pickles > 0, "no finding yet no complete pickle");
+  Check(!result->malformed || findings.total() > 0, "malformed without a finding saying so");
   return Transcript(findings);
 }
 
@@ -85,18 +63,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           "slicing changed the findings");
     return 0;
   }
-  static const char* const kNames[] = {"", "model.pt", "model.onnx", "data.npy"};
+  static const ModelFormat kDeclared[] = {ModelFormat::kOther, ModelFormat::kOther,
+                                          ModelFormat::kOnnx, ModelFormat::kOther};
   SecurityScanSettings settings;
   settings.zip_max_entry_bytes = 1 << 20;
   settings.zip_ratio_floor_bytes = 1 << 12;
   settings.zip_max_entries = 64;
+  settings.max_decompressed_bytes = 1 << 22;
   const GlobalAllowList allow_list = GlobalAllowList::Default();
   const ScanRules rules{allow_list, mode == 1 ? Rules() : nullptr, settings, kLimits};
   MemoryByteSource source(body);
   FindingSink findings;
   ArtifactScanStats stats;
-  const Status status =
-      ScanArtifact(source, kNames[mode], ModelFormat::kOther, rules, findings, stats);
+  const Status status = ScanArtifact(source, "artifact", kDeclared[mode], rules, findings, stats);
   Check(status.ok(), "artifact scan of memory failed");
   Check(findings.total() >= findings.kept().size(), "more findings kept than counted");
   return 0;

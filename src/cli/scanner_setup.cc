@@ -26,6 +26,9 @@ StatusOr<ScannerPtr> BuildInProcessScanner(const Config& config, ScanType type) 
       validation::security::SecurityScanSettings security;
       security.extra_allowed_globals = config.pickle_allowed_globals;
       security.zip_max_compression_ratio = config.zip_max_compression_ratio;
+      security.max_decompressed_bytes =
+          static_cast<std::uint64_t>(config.scan_max_decompressed_bytes);
+      security.max_nesting_depth = config.scan_max_nesting_depth;
       security.extra_yara_rules_dir = config.yara_rules_dir;
       ASSIGN_OR_RETURN(auto scanner, validation::SecurityArtifactScanner::Create(security));
       return ScannerPtr(std::move(scanner));

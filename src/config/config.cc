@@ -222,7 +222,12 @@ const std::vector<SettingDoc>& SettingDocs() {
        "comma-separated module.name globals a pickle may import, on top of the built-in "
        "tensor-rebuilding allow-list"},
       {"MLOPS_ZIP_MAX_COMPRESSION_RATIO", "200",
-       "a zip entry (over 1 MiB) inflating beyond this ratio is a bomb"},
+       "compressed content (over 1 MiB) decompressing beyond this ratio is a bomb, unless it is a "
+       "format that explains it (an npy array, a pickle, an archive)"},
+      {"MLOPS_SCAN_MAX_DECOMPRESSED_BYTES", "17179869184",
+       "bytes security_artifact may decompress from one artifact, nested archives included"},
+      {"MLOPS_SCAN_MAX_NESTING_DEPTH", "4",
+       "how deep archives and compressed streams may nest in an artifact (a .tar.gz member: 2)"},
       {"MLOPS_BENCHMARK_WARMUP", "5", "untimed inferences before performance_benchmark measures"},
       {"MLOPS_BENCHMARK_ITERATIONS", "100",
        "timed inferences of performance_benchmark (parameters.benchmark_iterations overrides)"},
@@ -326,6 +331,10 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
   }
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_ZIP_MAX_COMPRESSION_RATIO", 2, 100'000,
                               c.zip_max_compression_ratio));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_SCAN_MAX_DECOMPRESSED_BYTES", 1, std::int64_t{1} << 50,
+                              c.scan_max_decompressed_bytes));
+  RETURN_IF_ERROR(
+      ReadIntInto(env, "MLOPS_SCAN_MAX_NESTING_DEPTH", 1, 32, c.scan_max_nesting_depth));
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_WARMUP", 0, 10'000, c.benchmark_warmup_runs));
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_ITERATIONS", 1, 10'000, c.benchmark_iterations));
   ReadString(env, "MLOPS_CONTENT_POLICY_PATH", c.content_policy_path);

@@ -71,6 +71,9 @@ struct Config {
   std::string yara_rules_dir;  // extra rules, compiled with the shipped ones
   std::vector<std::string> pickle_allowed_globals;  // "module.name", on top of the built-in list
   int zip_max_compression_ratio = 200;
+  // Bytes one artifact may decompress to in all, and how deep its archives may nest.
+  std::int64_t scan_max_decompressed_bytes = std::int64_t{16} << 30;
+  int scan_max_nesting_depth = 4;
   int benchmark_warmup_runs = 5;
   int benchmark_iterations = 100;
   std::string content_policy_path;  // empty: the built-in config/content_policy.json

@@ -131,5 +131,23 @@ TEST(ConfigTest, RejectsBadValuesNamingTheVariable) {
   }
 }
 
+TEST(ConfigTest, SecurityScanLimits) {
+  auto defaults = LoadConfig({});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->scan_max_decompressed_bytes, std::int64_t{16} << 30);
+  EXPECT_EQ(defaults->scan_max_nesting_depth, 4);
+  auto set = LoadConfig(
+      {{"MLOPS_SCAN_MAX_DECOMPRESSED_BYTES", "1048576"}, {"MLOPS_SCAN_MAX_NESTING_DEPTH", "2"}});
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->scan_max_decompressed_bytes, 1048576);
+  EXPECT_EQ(set->scan_max_nesting_depth, 2);
+  for (auto env : std::vector<std::map<std::string, std::string>>{
+           {{"MLOPS_SCAN_MAX_DECOMPRESSED_BYTES", "0"}}, {{"MLOPS_SCAN_MAX_NESTING_DEPTH", "0"}}}) {
+    auto c = LoadConfig(env);
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.status().message().find(env.begin()->first), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace mlops

@@ -11,12 +11,16 @@ import io
 import os
 import pickle
 import struct
+import sys
 import zipfile
 
 import numpy as np
 import onnx
 import torch
 from onnx import TensorProto, helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpus_common import update_manifest  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "security")
 BENIGN = os.path.join(OUT, "benign")
@@ -161,11 +165,57 @@ def malicious():
               os.path.join(MALICIOUS, "escaping_external_data.onnx"))
 
 
+# security/manifest.json entries for this script's files (the other generators add theirs).
+MANIFEST = [
+    ("benign/state_dict.pt", "PASSED", "torch_zip", "torch.load(f, weights_only=True)",
+     "torch.save of a Linear(4, 3) state dict"),
+    ("benign/torchscript.pt", "PASSED", "torchscript", "torch.jit.load(f)",
+     "torch.jit.script(Sequential(Linear, ReLU)).save"),
+    ("benign/dict_of_lists.pkl", "PASSED", "pickle", "pickle.load", "a dict of lists, protocol 4"),
+    ("benign/dict_of_lists_protocol0.pkl", "PASSED", "pickle", "pickle.load",
+     "the same dict, protocol 0"),
+    ("benign/numpy_in_pickle.pkl", "PASSED", "pickle", "pickle.load",
+     "a numpy array pickled by value, protocol 2"),
+    ("benign/float_array.npy", "PASSED", "npy", "numpy.load(f, allow_pickle=False)",
+     "np.save of a float32 3x4 array"),
+    ("benign/arrays.npz", "PASSED", "npz", "numpy.load(f, allow_pickle=False)",
+     "np.savez_compressed of two arrays"),
+    ("benign/add.onnx", "PASSED", "onnx", "onnx.load", "an ONNX Add model"),
+    ("benign/external_inside.onnx", "PASSED", "onnx", "onnx.load",
+     "external data inside the model's directory"),
+    ("malicious/os_system.pkl", "FAILED", "disallowed_global", "pickle.load",
+     "GLOBAL os system, REDUCE (echo)"),
+    ("malicious/stack_global_memo.pkl", "FAILED", "disallowed_global", "pickle.load",
+     "STACK_GLOBAL of memoized 'os' 'system' (echo)"),
+    ("malicious/torch_posix_system.pt", "FAILED", "disallowed_global",
+     "torch.load(f, weights_only=False)", "state dict holding posix.system and eval reducers"),
+    ("malicious/object_array.npy", "FAILED", "disallowed_global",
+     "numpy.load(f, allow_pickle=True)", "object array holding an os.system reducer"),
+    ("malicious/reverse_shell_string.pkl", "FAILED", "yara", "pickle.load",
+     "a reverse shell command as a string (no import)"),
+    ("malicious/zip_slip.zip", "FAILED", "unsafe_zip_path", "zipfile extract", "entry ../evil"),
+    ("malicious/zip_symlink.zip", "FAILED", "zip_symlink", "zipfile extract",
+     "entry that is a symlink to /etc/passwd"),
+    ("malicious/zip_bomb.zip", "FAILED", "zip_bomb", "zipfile read",
+     "10 MiB of zeros, ~1000:1, in an archive that is not a model format"),
+    ("malicious/escaping_external_data.onnx", "FAILED", "escaping_external_data", "onnx.load",
+     "external data at ../../etc/passwd"),
+]
+
+
+def write_manifest():
+    update_manifest(("security/benign/", "security/malicious/"), [
+        {"path": "security/" + path, "expect": expect, "class": klass, "loader": loader,
+         "why": why} for path, expect, klass, loader, why in MANIFEST])
+
+
 def main():
-    os.makedirs(BENIGN, exist_ok=True)
-    os.makedirs(MALICIOUS, exist_ok=True)
-    benign()
-    malicious()
+    if "--manifest-only" not in sys.argv:
+        os.makedirs(BENIGN, exist_ok=True)
+        os.makedirs(MALICIOUS, exist_ok=True)
+        benign()
+        malicious()
+    write_manifest()
 
 
 if __name__ == "__main__":

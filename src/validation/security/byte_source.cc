@@ -33,7 +33,41 @@ StatusOr<std::unique_ptr<FileByteSource>> FileByteSource::Open(const std::filesy
       new FileByteSource(fd, static_cast<std::uint64_t>(info.st_size)));
 }
 
+StatusOr<std::unique_ptr<FileByteSource>> FileByteSource::Spill(ByteStream& stream) {
+  const std::string directory = std::filesystem::temp_directory_path().string();
+  const int fd = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Internal("cannot create a temporary file in " + directory + ": " + std::strerror(errno));
+  }
+  std::unique_ptr<FileByteSource> source(new FileByteSource(fd, 0));
+  std::string buffer(1 << 16, '\0');
+  for (;;) {
+    ASSIGN_OR_RETURN(const std::size_t got, stream.Read(buffer.data(), buffer.size()));
+    if (got == 0) break;
+    std::size_t written = 0;
+    while (written < got) {
+      const ssize_t n = ::write(fd, buffer.data() + written, got - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        return Internal(std::string("temporary file write failed: ") + std::strerror(errno));
+      written += static_cast<std::size_t>(n);
+    }
+    source->size_ += got;
+  }
+  return source;
+}
+
 FileByteSource::~FileByteSource() { ::close(fd_); }
+
+SubByteSource::SubByteSource(ByteSource& source, std::uint64_t offset, std::uint64_t length)
+    : source_(source),
+      offset_(std::min(offset, source.size())),
+      length_(std::min(length, source.size() - offset_)) {}
+
+StatusOr<std::size_t> SubByteSource::ReadAt(std::uint64_t offset, char* out, std::size_t n) {
+  if (offset >= length_) return std::size_t{0};
+  return source_.ReadAt(offset_ + offset, out, std::min<std::uint64_t>(n, length_ - offset));
+}
 
 StatusOr<std::size_t> FileByteSource::ReadAt(std::uint64_t offset, char* out, std::size_t n) {
   std::size_t done = 0;
@@ -49,8 +83,7 @@ StatusOr<std::size_t> FileByteSource::ReadAt(std::uint64_t offset, char* out, st
   return done;
 }
 
-SourceRangeStream::SourceRangeStream(ByteSource& source, std::uint64_t offset,
-                                     std::uint64_t length)
+SourceRangeStream::SourceRangeStream(ByteSource& source, std::uint64_t offset, std::uint64_t length)
     : source_(source),
       position_(std::min(offset, source.size())),
       end_(position_ + std::min(length, source.size() - position_)) {}
@@ -94,6 +127,15 @@ StatusOr<int> StreamReader::Get() {
     ++offset_;
   }
   return byte;
+}
+
+StatusOr<std::size_t> StreamReader::ReadSome(char* out, std::size_t n) {
+  RETURN_IF_ERROR(Fill());
+  const std::size_t take = std::min(n, end_ - begin_);
+  std::memcpy(out, buffer_.data() + begin_, take);
+  begin_ += take;
+  offset_ += take;
+  return take;
 }
 
 Status StreamReader::ReadExact(std::size_t n, std::string& out) {

@@ -11,6 +11,8 @@
 
 namespace mlops::validation::security {
 
+class ByteStream;
+
 // Random access to the bytes of an artifact (a file, or memory in tests and fuzzing). Never loads
 // more than a caller asks for, so files larger than memory can be scanned. Implementations are
 // not thread-safe; use one per scan.
@@ -42,6 +44,12 @@ class FileByteSource : public ByteSource {
   FileByteSource(const FileByteSource&) = delete;
   FileByteSource& operator=(const FileByteSource&) = delete;
 
+  // Copies `stream` to its end into an unnamed temporary file (gone when the source is), for
+  // content that must be read at random (a zip inside a compressed or deflated stream). The
+  // stream's own errors (limits) are returned as they are; Internal when the file cannot be
+  // written.
+  static StatusOr<std::unique_ptr<FileByteSource>> Spill(ByteStream& stream);
+
   std::uint64_t size() const override { return size_; }
   StatusOr<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t n) override;
 
@@ -49,6 +57,19 @@ class FileByteSource : public ByteSource {
   FileByteSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
   int fd_;
   std::uint64_t size_;
+};
+
+// The bytes [offset, offset + length) of another source, clamped to its size.
+class SubByteSource : public ByteSource {
+ public:
+  SubByteSource(ByteSource& source, std::uint64_t offset, std::uint64_t length);
+  std::uint64_t size() const override { return length_; }
+  StatusOr<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t n) override;
+
+ private:
+  ByteSource& source_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
 };
 
 // A forward-only byte stream: a range of a source, or an entry inflated on the fly.
@@ -86,6 +107,8 @@ class StreamReader {
   // Up to `n` of the next bytes without consuming them: fewer at the end of the stream or when
   // the buffer holds fewer (for sniffing a format at the start of a stream).
   StatusOr<std::string_view> PeekPrefix(std::size_t n);
+  // Reads up to `n` bytes (fewer at the end of the stream); 0 only at the end.
+  StatusOr<std::size_t> ReadSome(char* out, std::size_t n);
   // Appends exactly `n` bytes to `out`. Returns Malformed when the stream ends first.
   Status ReadExact(std::size_t n, std::string& out);
   // Skips exactly `n` bytes. Returns Malformed when the stream ends first.

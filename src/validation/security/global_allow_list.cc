@@ -31,6 +31,9 @@ constexpr std::pair<std::string_view, std::string_view> kDefaultGlobals[] = {
     {"torch.jit._pickle", "build_doublelist"},
     {"torch.jit._pickle", "build_boollist"},
     {"torch.jit._pickle", "build_tensorlist"},
+    // TorchScript's typed List and Dict attributes: restore_type_tag(value, "List[int]") only
+    // records the element type string on the container it returns.
+    {"torch.jit._pickle", "restore_type_tag"},
     // numpy arrays and scalars pickled by value (numpy/core/multiarray.py; numpy 2 renamed
     // numpy.core to numpy._core). Object arrays are not a way around the list: their elements
     // are pickles of their own, scanned with the same rules.

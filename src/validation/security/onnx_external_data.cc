@@ -10,8 +10,16 @@ namespace {
 // The messages on the way to a TensorProto, and the fields that lead from each to the next
 // (onnx/onnx.proto field numbers).
 enum class Message {
-  kModel, kGraph, kNode, kAttribute, kTensor, kSparseTensor, kFunction, kTrainingInfo,
-  kStringStringEntry, kOther
+  kModel,
+  kGraph,
+  kNode,
+  kAttribute,
+  kTensor,
+  kSparseTensor,
+  kFunction,
+  kTrainingInfo,
+  kStringStringEntry,
+  kOther
 };
 
 Message Child(Message parent, std::uint64_t field) {
@@ -115,6 +123,7 @@ class OnnxWalker {
   OnnxWalker(ByteSource& source, FindingSink& findings) : cursor_(source), findings_(findings) {}
 
   Status Walk(std::uint64_t end) { return WalkMessage(Message::kModel, end, 0, nullptr); }
+  bool has_graph() const { return has_graph_; }
 
  private:
   // Walks fields up to `end`. `tensor` collects what a kTensor or kStringStringEntry holds.
@@ -126,6 +135,7 @@ class OnnxWalker {
       ASSIGN_OR_RETURN(const std::uint64_t key, cursor_.Varint(end));
       const std::uint64_t field = key >> 3;
       if (field == 0) return Malformed("field number 0");
+      if (type == Message::kModel) RETURN_IF_ERROR(CheckModelField(field, key & 7));
       switch (key & 7) {
         case 0: {
           ASSIGN_OR_RETURN(const std::uint64_t value, cursor_.Varint(end));
@@ -134,8 +144,12 @@ class OnnxWalker {
           }
           break;
         }
-        case 1: RETURN_IF_ERROR(SkipBytes(8, end)); break;
-        case 5: RETURN_IF_ERROR(SkipBytes(4, end)); break;
+        case 1:
+          RETURN_IF_ERROR(SkipBytes(8, end));
+          break;
+        case 5:
+          RETURN_IF_ERROR(SkipBytes(4, end));
+          break;
         case 2: {
           ASSIGN_OR_RETURN(const std::uint64_t length, cursor_.Varint(end));
           if (length > end - cursor_.position()) return Malformed("length runs past its message");
@@ -153,12 +167,45 @@ class OnnxWalker {
           cursor_.SkipTo(field_end);
           break;
         }
-        default: return Malformed("unsupported wire type " + std::to_string(key & 7));
+        default:
+          return Malformed("unsupported wire type " + std::to_string(key & 7));
       }
     }
     if (cursor_.position() != end) return Malformed("field runs past the end of its message");
     if (type == Message::kStringStringEntry && entry_key == "location") {
       tensor->location = std::move(entry_value);
+    }
+    return OkStatus();
+  }
+
+  // ModelProto's fields (onnx.proto, up to IR version 10) and their wire types.
+  Status CheckModelField(std::uint64_t field, std::uint64_t wire_type) {
+    std::uint64_t expected = 2;
+    switch (field) {
+      case 1:
+      case 5:
+        expected = 0;
+        break;  // ir_version, model_version
+      case 2:
+      case 3:
+      case 4:
+      case 6:
+      case 8:
+      case 14:  // names, doc, opsets, metadata
+      case 20:
+      case 25:
+      case 26:
+        break;  // training, functions, configuration
+      case 7:
+        has_graph_ = true;
+        break;
+      default:
+        return Malformed("ModelProto has field " + std::to_string(field) +
+                         ", which ONNX does not define");
+    }
+    if (wire_type != expected) {
+      return Malformed("ModelProto field " + std::to_string(field) + " has wire type " +
+                       std::to_string(wire_type));
     }
     return OkStatus();
   }
@@ -195,6 +242,7 @@ class OnnxWalker {
 
   Cursor cursor_;
   FindingSink& findings_;
+  bool has_graph_ = false;
 };
 
 }  // namespace
@@ -219,15 +267,20 @@ bool ExternalDataLocationStaysInside(std::string_view location) {
   return true;
 }
 
-Status ScanOnnxExternalData(ByteSource& source, FindingSink& findings) {
+StatusOr<bool> ScanOnnxModel(ByteSource& source, FindingSink& findings) {
   OnnxWalker walker(source, findings);
   const Status status = walker.Walk(source.size());
   if (status.code() == StatusCode::kMalformed) {
-    findings.Add({FindingKind::kMalformedOnnx, "", 0, "",
-                  "not a valid ONNX protobuf: " + status.message()});
-    return OkStatus();
+    findings.Add(
+        {FindingKind::kMalformedOnnx, "", 0, "", "not a valid ONNX model: " + status.message()});
+    return false;
   }
-  return status;
+  RETURN_IF_ERROR(status);
+  if (!walker.has_graph()) {
+    findings.Add({FindingKind::kMalformedOnnx, "", 0, "", "ONNX model has no graph"});
+    return false;
+  }
+  return true;
 }
 
 }  // namespace mlops::validation::security

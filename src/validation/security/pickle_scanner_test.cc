@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,20 +35,30 @@ class ChunkedStream : public ByteStream {
 struct Result {
   std::vector<Finding> findings;
   PickleScanStats stats;
+  PickleScanResult scan;
   std::uint64_t offset_after = 0;
 };
 
 Result Scan(const std::string& bytes, const PickleScanLimits& limits = {},
             const GlobalAllowList& allow_list = GlobalAllowList::Default(),
-            std::size_t chunk = 1 << 20, std::size_t buffer = 1 << 16) {
+            std::size_t chunk = 1 << 20, std::size_t buffer = 1 << 16,
+            std::size_t max_pickles = std::numeric_limits<std::size_t>::max()) {
   ChunkedStream stream(bytes, chunk);
   StreamReader reader(stream, buffer);
   FindingSink sink;
   Result result;
-  EXPECT_TRUE(ScanPickles(reader, allow_list, "entry.pkl", sink, result.stats, limits).ok());
+  auto scanned =
+      ScanPickles(reader, allow_list, "entry.pkl", sink, result.stats, limits, max_pickles);
+  EXPECT_TRUE(scanned.ok());
+  if (scanned.ok()) result.scan = *scanned;
   result.findings = sink.kept();
   result.offset_after = reader.offset();
   return result;
+}
+
+bool HasKind(const Result& result, FindingKind kind) {
+  return std::any_of(result.findings.begin(), result.findings.end(),
+                     [kind](const Finding& f) { return f.kind == kind; });
 }
 
 std::string ShortUnicode(const std::string& text) {
@@ -54,15 +68,18 @@ std::string ShortUnicode(const std::string& text) {
 const std::string kProto4 = "\x80\x04"s;
 
 TEST(PickleScannerTest, AllowedGlobalsPass) {
-  const Result result =
-      Scan("\x80\x02" "ccollections\nOrderedDict\nq\x00)Rq\x01."s);
+  const Result result = Scan(
+      "\x80\x02"
+      "ccollections\nOrderedDict\nq\x00)Rq\x01."s);
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.stats.pickles, 1u);
   EXPECT_EQ(result.stats.imports, 1u);
 }
 
 TEST(PickleScannerTest, GlobalOffTheListIsNamedWithItsOffset) {
-  const Result result = Scan("\x80\x02" "cos\nsystem\nX\x02\x00\x00\x00id\x85R."s);
+  const Result result = Scan(
+      "\x80\x02"
+      "cos\nsystem\nX\x02\x00\x00\x00id\x85R."s);
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].kind, FindingKind::kDisallowedGlobal);
   EXPECT_EQ(result.findings[0].subject, "os.system");
@@ -78,8 +95,8 @@ TEST(PickleScannerTest, InstImportIsChecked) {
 
 TEST(PickleScannerTest, StackGlobalResolvesStringsFromTheMemo) {
   const std::string bytes = kProto4 + ShortUnicode("builtins") + "\x94" + ShortUnicode("decoy") +
-                            "\x94" + "0" + ShortUnicode("eval") + "\x94" + "0" + "0" +
-                            "h\x00"s + "h\x02\x93" + ShortUnicode("1") + "\x85R.";
+                            "\x94" + "0" + ShortUnicode("eval") + "\x94" + "0" + "0" + "h\x00"s +
+                            "h\x02\x93" + ShortUnicode("1") + "\x85R.";
   const Result result = Scan(bytes);
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].kind, FindingKind::kDisallowedGlobal);
@@ -138,18 +155,20 @@ TEST(PickleScannerTest, MalformedStreamsAreFindings) {
     std::uint64_t offset;
   };
   const std::vector<Case> cases = {
-      {"", 0},                                             // nothing at all
-      {"\x80\x02]q\x00"s, 5},                              // no STOP
-      {"\x80\x02X\x64\x00\x00\x00" "abc"s, 2},                // string cut short
-      {"\x80\x02\xff."s, 2},                               // unknown opcode
-      {"\x80\x06N."s, 0},                                  // protocol 6
-      {"\x80\x02R."s, 2},                                  // REDUCE on an empty stack
-      {"\x80\x02h\x05."s, 2},                              // memo key never set
-      {"\x80\x02t."s, 2},                                  // TUPLE without MARK
-      {"\x80\x02T\xff\xff\xff\xff."s, 2},                  // negative BINSTRING length
+      {"", 0},                 // nothing at all
+      {"\x80\x02]q\x00"s, 5},  // no STOP
+      {"\x80\x02X\x64\x00\x00\x00"
+       "abc"s,
+       2},                                                     // string cut short
+      {"\x80\x02\xff."s, 2},                                   // unknown opcode
+      {"\x80\x06N."s, 0},                                      // protocol 6
+      {"\x80\x02R."s, 2},                                      // REDUCE on an empty stack
+      {"\x80\x02h\x05."s, 2},                                  // memo key never set
+      {"\x80\x02t."s, 2},                                      // TUPLE without MARK
+      {"\x80\x02T\xff\xff\xff\xff."s, 2},                      // negative BINSTRING length
       {"\x80\x02N\x8e\xff\xff\xff\xff\xff\xff\xff\x7f."s, 3},  // 2^63-byte BINBYTES8
-      {"cos\nsys"s, 0},                                    // GLOBAL line cut short
-      {"gabc\n."s, 0},                                     // GET key not a number
+      {"cos\nsys"s, 0},                                        // GLOBAL line cut short
+      {"gabc\n."s, 0},                                         // GET key not a number
   };
   for (const Case& c : cases) {
     const Result result = Scan(c.bytes);
@@ -165,21 +184,87 @@ TEST(PickleScannerTest, PopWithNothingAboveTheMarkPopsTheMark) {
 }
 
 TEST(PickleScannerTest, ConsecutivePicklesAreAllScanned) {
-  const Result result = Scan("\x80\x02K\x01.\x80\x02" "cposix\nsystem\n."s);
+  const Result result = Scan(
+      "\x80\x02K\x01.\x80\x02"
+      "cposix\nsystem\n."s);
   ASSERT_EQ(result.findings.size(), 1u);
   EXPECT_EQ(result.findings[0].subject, "posix.system");
   EXPECT_EQ(result.stats.pickles, 2u);
 }
 
-TEST(PickleScannerTest, TrailingRawDataIsLeftUnparsed) {
+TEST(PickleScannerTest, PicklesWithoutProtoFollowingOthersAreScanned) {
+  // Protocol 0 and 1 pickles have no PROTO: a loader calling pickle.load again reads them.
+  const Result result = Scan("\x80\x02K\x01.cos\nsystem\n."s);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_EQ(result.findings[0].subject, "os.system");
+  EXPECT_EQ(result.stats.pickles, 2u);
+}
+
+TEST(PickleScannerTest, TrailingBytesAreParsedAndFailWhenNoPickle) {
   const Result result = Scan("\x80\x02K\x01.\x01\x02\x03\xff"s);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_EQ(result.findings[0].kind, FindingKind::kMalformedPickle);
+  EXPECT_EQ(result.findings[0].offset, 5u);
+}
+
+TEST(PickleScannerTest, MaxPicklesLeavesTheRestInTheReader) {
+  const Result result =
+      Scan("\x80\x02K\x01.\x01\x02"s, {}, GlobalAllowList::Default(), 1 << 20, 1 << 16, 1);
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.offset_after, 5u);
+  ASSERT_EQ(result.scan.values.size(), 1u);
+  EXPECT_EQ(result.scan.values[0].kind, PickledValue::Kind::kInt);
+  EXPECT_EQ(result.scan.values[0].number, 1u);
+}
+
+TEST(PickleScannerTest, BuildOnAnImportedGlobalIsAFinding) {
+  // GLOBAL collections.OrderedDict, EMPTY_DICT, BUILD: sets attributes on the class itself.
+  const Result on_global = Scan("\x80\x02\x63\x63ollections\nOrderedDict\n}b."s);
+  EXPECT_TRUE(HasKind(on_global, FindingKind::kBuildOnGlobal));
+  // BUILD on the instance REDUCE made is how objects are restored.
+  const Result on_instance = Scan("\x80\x02\x63\x63ollections\nOrderedDict\n)R}b."s);
+  EXPECT_TRUE(on_instance.findings.empty());
+}
+
+TEST(PickleScannerTest, PersistentIdsMustBeTorchStorageReferences) {
+  // ('storage', torch.FloatStorage, '0', 'cpu', 12) as torch.save writes it.
+  const std::string storage =
+      "(X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x00"
+      "0"
+      "X\x03\x00\x00\x00"
+      "cpuK\x0ctQ."s;
+  const Result good = Scan("\x80\x02"s + storage);
+  EXPECT_TRUE(good.findings.empty());
+  ASSERT_EQ(good.scan.storages.size(), 1u);
+  EXPECT_EQ(good.scan.storages[0].key, "0");
+  EXPECT_EQ(good.scan.storages[0].type, "FloatStorage");
+  EXPECT_EQ(good.scan.storages[0].numel, 12u);
+  for (const std::string pid :
+       {"X\x04\x00\x00\x00"
+        "evilQ."s,
+        "Pfile:/etc/passwd\n."s, "(X\x07\x00\x00\x00storagecos\nsystem\nK\x00K\x00K\x00tQ."s}) {
+    EXPECT_TRUE(HasKind(Scan("\x80\x02"s + pid), FindingKind::kUnexpectedPersistentId)) << pid;
+  }
+}
+
+TEST(PickleScannerTest, WholeModulesAreNamedWithAdvice) {
+  const Result result = Scan("\x80\x02\x63torch.nn.modules.linear\nLinear\n."s);
+  ASSERT_EQ(result.findings.size(), 1u);
+  EXPECT_NE(result.findings[0].message.find("state_dict"), std::string::npos);
+}
+
+TEST(PickleScannerTest, TextFailsWithoutActing) {
+  // TorchScript code read as a pickle: GLOBAL of a name no import can resolve, then a stop.
+  const Result code = Scan("class Linear(Module):\n  __parameters__ = []\n"s);
+  EXPECT_TRUE(code.scan.malformed);
+  EXPECT_FALSE(code.scan.acted);
+  const Result payload = Scan("cos\nsystem\n(S'id'\ntR"s);  // no STOP: still acted
+  EXPECT_TRUE(payload.scan.malformed);
+  EXPECT_TRUE(payload.scan.acted);
 }
 
 TEST(PickleScannerTest, ByteAtATimeGivesTheSameResult) {
-  const std::string bytes =
-      "(dp0\nS'a'\np1\n(lp2\nI1\naI2\nasS'b'\np3\ncos\nsystem\np4\ns."s;
+  const std::string bytes = "(dp0\nS'a'\np1\n(lp2\nI1\naI2\nasS'b'\np3\ncos\nsystem\np4\ns."s;
   const Result whole = Scan(bytes);
   const Result dribbled = Scan(bytes, {}, GlobalAllowList::Default(), 1, 1);
   ASSERT_EQ(whole.findings.size(), 1u);
@@ -204,11 +289,33 @@ TEST(PickleScannerTest, StackAndMemoLimitsAreFindings) {
 
 TEST(PickleScannerTest, LargeBinaryValuesAreSkippedNotBuffered) {
   const std::string payload(3 << 20, '\x42');
-  const std::string bytes = "\x80\x04\x8e"s + std::string("\x00\x00\x30\x00\x00\x00\x00\x00", 8) +
-                            payload + ".";
+  const std::string bytes =
+      "\x80\x04\x8e"s + std::string("\x00\x00\x30\x00\x00\x00\x00\x00", 8) + payload + ".";
   const Result result = Scan(bytes, {}, GlobalAllowList::Default(), 1 << 20, 4096);
   EXPECT_TRUE(result.findings.empty());
   EXPECT_EQ(result.stats.pickles, 1u);
+}
+
+// Generated streams (tests/corpus/make_pickle_differential.py): the globals our reader names must
+// be the ones Python's unpickler resolves, in order, pickle after pickle.
+TEST(PickleScannerTest, GlobalsMatchPythonsUnpicklerOnGeneratedStreams) {
+  const std::string corpus = std::string(MLOPS_SOURCE_DIR) + "/tests/corpus/";
+  std::ifstream in(corpus + "security/pickletools_globals.json");
+  ASSERT_TRUE(in.good());
+  const auto expected = nlohmann::json::parse(in);
+  ASSERT_GE(expected.size(), 100u);
+  for (const auto& stream : expected) {
+    const std::string path = stream["path"];
+    std::ifstream file(corpus + path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+    ASSERT_FALSE(bytes.empty()) << path;
+    const Result result = Scan(bytes);
+    EXPECT_FALSE(result.scan.malformed) << path;
+    EXPECT_EQ(result.scan.values.size(), stream["pickles"].get<std::size_t>()) << path;
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& pair : stream["pairs"]) pairs.emplace_back(pair[0], pair[1]);
+    EXPECT_EQ(result.scan.globals, pairs) << path;
+  }
 }
 
 TEST(GlobalAllowListTest, ExtraGlobalsAreAllowedByExactName) {

@@ -38,12 +38,20 @@ void WriteCounts(JsonWriter& json, const FindingSink& findings) {
 }
 
 void WriteStats(JsonWriter& json, const ArtifactScanStats& stats, int yara_rules) {
-  json.Key("format").String(security::ToString(stats.format))
-      .Key("bytes").Int(static_cast<std::int64_t>(stats.bytes))
-      .Key("zip_entries").Int(static_cast<std::int64_t>(stats.zip_entries))
-      .Key("pickles").Int(static_cast<std::int64_t>(stats.pickle.pickles))
-      .Key("imports").Int(static_cast<std::int64_t>(stats.pickle.imports))
-      .Key("yara_rules").Int(yara_rules);
+  json.Key("format")
+      .String(security::ToString(stats.format))
+      .Key("bytes")
+      .Int(static_cast<std::int64_t>(stats.bytes))
+      .Key("zip_entries")
+      .Int(static_cast<std::int64_t>(stats.zip_entries))
+      .Key("tar_members")
+      .Int(static_cast<std::int64_t>(stats.tar_members))
+      .Key("pickles")
+      .Int(static_cast<std::int64_t>(stats.pickle.pickles))
+      .Key("imports")
+      .Int(static_cast<std::int64_t>(stats.pickle.imports))
+      .Key("yara_rules")
+      .Int(yara_rules);
 }
 
 std::string Where(const Finding& finding) {

@@ -10,9 +10,11 @@
 
 namespace mlops::validation {
 
-// The built-in security_artifact scan: pickles by an allow-list of globals (plain, inside
-// PyTorch zips, inside npy object arrays), zip containers (paths, symlinks, bombs), ONNX external
-// data, and YARA rules. Reads the artifact in chunks: memory does not grow with its size.
+// The built-in security_artifact scan (security/artifact_scan.h): formats told by content, every
+// pickle checked against an allow-list of globals, archives and compressed streams opened
+// recursively, strict npy and ONNX parsing, YARA rules as labels; what cannot be read
+// unambiguously fails. Reads the artifact in chunks: memory does not grow with its size (nested
+// zips inside compressed data are spilled to an unnamed temporary file).
 // PASSED without findings, FAILED with the first finding as the summary otherwise.
 // Thread-safe: Scan may run on several threads at once.
 class SecurityArtifactScanner : public Scanner {

@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
+#include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,10 +42,9 @@ class SecurityArtifactScannerTest : public testing::Test {
 SecurityArtifactScanner* SecurityArtifactScannerTest::scanner_ = nullptr;
 
 TEST_F(SecurityArtifactScannerTest, BenignCorpusPasses) {
-  for (const std::string file :
-       {"state_dict.pt", "torchscript.pt", "dict_of_lists.pkl", "dict_of_lists_protocol0.pkl",
-        "float_array.npy", "arrays.npz", "numpy_in_pickle.pkl", "add.onnx",
-        "external_inside.onnx"}) {
+  for (const std::string file : {"state_dict.pt", "torchscript.pt", "dict_of_lists.pkl",
+                                 "dict_of_lists_protocol0.pkl", "float_array.npy", "arrays.npz",
+                                 "numpy_in_pickle.pkl", "add.onnx", "external_inside.onnx"}) {
     const ScanOutcome outcome = ScanCorpusFile("benign/" + file);
     EXPECT_EQ(outcome.status, ValidationStatus::kPassed) << file << ": " << outcome.summary;
     const auto report = nlohmann::json::parse(outcome.report);
@@ -60,9 +59,9 @@ TEST_F(SecurityArtifactScannerTest, BenignFormatsAreRecognised) {
   const auto details = nlohmann::json::parse(ScanCorpusFile("benign/state_dict.pt").details);
   EXPECT_EQ(details["pickles"], 1);
   EXPECT_EQ(details["imports"], 3);  // OrderedDict, _rebuild_tensor_v2, FloatStorage (then memo)
-  EXPECT_EQ(nlohmann::json::parse(ScanCorpusFile("benign/dict_of_lists_protocol0.pkl").details)
-                ["format"],
-            "pickle");
+  EXPECT_EQ(
+      nlohmann::json::parse(ScanCorpusFile("benign/dict_of_lists_protocol0.pkl").details)["format"],
+      "pickle");
   EXPECT_EQ(nlohmann::json::parse(ScanCorpusFile("benign/float_array.npy").details)["format"],
             "npy");
   EXPECT_EQ(nlohmann::json::parse(ScanCorpusFile("benign/add.onnx").details)["format"], "onnx");
@@ -80,7 +79,7 @@ TEST_F(SecurityArtifactScannerTest, MaliciousCorpusFailsNamingTheCause) {
       {"os_system.pkl", "disallowed_global", "os.system", ""},
       {"stack_global_memo.pkl", "disallowed_global", "os.system", ""},
       {"torch_posix_system.pt", "disallowed_global", "posix.system", "torch_posix_system/data.pkl"},
-      {"torch_posix_system.pt", "disallowed_global", "__builtin__.eval",
+      {"torch_posix_system.pt", "disallowed_global", "builtins.eval",
        "torch_posix_system/data.pkl"},
       {"torch_posix_system.pt", "yara_match", "pickle_global_command_execution",
        "torch_posix_system/data.pkl"},
@@ -108,14 +107,37 @@ TEST_F(SecurityArtifactScannerTest, MaliciousCorpusFailsNamingTheCause) {
   }
 }
 
+// tests/corpus/security/manifest.json: every adversarial file (each payload proven to run under
+// its real loader) must fail, every benign one (made by the real libraries) must pass.
+TEST_F(SecurityArtifactScannerTest, ManifestFilesGetTheirExpectedVerdict) {
+  std::ifstream in(kCorpus + "manifest.json");
+  ASSERT_TRUE(in.good());
+  const auto manifest = nlohmann::json::parse(in);
+  ASSERT_GE(manifest["files"].size(), 50u);
+  int failed = 0, passed = 0;
+  for (const auto& file : manifest["files"]) {
+    const std::string path = file["path"];  // "security/..."
+    const ModelFormat format =
+        file.value("declared_format", "") == "onnx" ? ModelFormat::kOnnx : ModelFormat::kOther;
+    const ScanOutcome outcome =
+        ScanCorpusFile(path.substr(std::string("security/").size()), format);
+    const bool expect_failed = file["expect"] == "FAILED";
+    EXPECT_EQ(outcome.status, expect_failed ? ValidationStatus::kFailed : ValidationStatus::kPassed)
+        << path << " (" << file.value("class", "") << "): " << outcome.summary
+        << "\n  why: " << file.value("why", "");
+    (expect_failed ? failed : passed)++;
+  }
+  EXPECT_GT(failed, 0);
+  EXPECT_GT(passed, 0);
+}
+
 TEST_F(SecurityArtifactScannerTest, SummaryNamesTheDecisiveFinding) {
   const ScanOutcome outcome = ScanCorpusFile("malicious/stack_global_memo.pkl");
   EXPECT_NE(outcome.summary.find("os.system"), std::string::npos) << outcome.summary;
   EXPECT_NE(outcome.summary.find("byte 53"), std::string::npos) << outcome.summary;
 
   const ScanOutcome torch = ScanCorpusFile("malicious/torch_posix_system.pt");
-  EXPECT_NE(torch.summary.find("torch_posix_system/data.pkl"), std::string::npos)
-      << torch.summary;
+  EXPECT_NE(torch.summary.find("torch_posix_system/data.pkl"), std::string::npos) << torch.summary;
 }
 
 TEST_F(SecurityArtifactScannerTest, HiddenImportIsCaughtByTheAllowListNotByYara) {
