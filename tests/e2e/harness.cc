@@ -325,6 +325,13 @@ std::vector<std::string> FilesUnder(const std::string& root) {
   return files;
 }
 
+std::string CorpusFile(const std::string& path) {
+  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/corpus/" + path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
 std::string RawResponse::header(const std::string& lower_name) const {
   std::istringstream lines(head);
   std::string line;

@@ -48,6 +48,8 @@ void ExpectListOrder(const nlohmann::json& list, const std::string& time_field =
 std::vector<std::string> Sorted(std::vector<std::string> values);
 // Regular files under `root` (recursively), as sorted paths relative to it.
 std::vector<std::string> FilesUnder(const std::string& root);
+// The bytes of a committed corpus file, `path` relative to tests/corpus/; "" if it is missing.
+std::string CorpusFile(const std::string& path);
 
 // What a shell command printed (stdout and stderr together) and its wait status.
 struct CommandResult {

@@ -4,8 +4,6 @@
 // benign ones end VALIDATED, ONNX and TorchScript ones after a real load and inference, in a
 // child process per scan (the default) or in the server's own.
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "harness.h"
@@ -14,13 +12,6 @@ namespace mlops::e2e {
 namespace {
 
 using nlohmann::json;
-
-std::string CorpusFile(const std::string& path) {
-  std::ifstream in(std::string(MLOPS_SOURCE_DIR) + "/tests/corpus/" + path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // The metadata the shipped content policy asks of every version (config/content_policy.json).
 json WellDescribed(json parameters = json::object()) {
