@@ -16,7 +16,7 @@ packages=(
   # the model runtime (libtorch-dev is optional: MLOPS_WITH_TORCH; ONNX Runtime comes from npm,
   # below); the corpus generators' python3-onnx python3-torch python3-torchvision are not
   # needed by the tests (tests/corpus/README.md)
-  libopencv-dev libonnx-dev libprotobuf-dev libarchive-dev libtorch-dev
+  libonnx-dev libprotobuf-dev libarchive-dev libtorch-dev
   awscli
 )
 # The S3 test server (npm s3rver) needs Node.js and npm; a Node.js from elsewhere (e.g.

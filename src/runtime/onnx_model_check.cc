@@ -66,6 +66,34 @@ StatusOr<TensorSpec> ToTensorSpec(const onnx::ValueInfoProto& value) {
   return spec;
 }
 
+bool IsExternal(const onnx::TensorProto& tensor) {
+  return tensor.data_location() == onnx::TensorProto::EXTERNAL;
+}
+
+// The first tensor (initializer or constant attribute, in subgraphs too) whose data lives in a
+// file beside the model; empty when none does.
+std::string FirstExternalTensor(const onnx::GraphProto& graph) {
+  for (const onnx::TensorProto& init : graph.initializer()) {
+    if (IsExternal(init)) return init.name();
+  }
+  for (const onnx::NodeProto& node : graph.node()) {
+    for (const onnx::AttributeProto& attribute : node.attribute()) {
+      if (attribute.has_t() && IsExternal(attribute.t()))
+        return node.name() + "." + attribute.name();
+      for (const onnx::TensorProto& tensor : attribute.tensors()) {
+        if (IsExternal(tensor)) return node.name() + "." + attribute.name();
+      }
+      if (attribute.has_g()) {
+        if (std::string found = FirstExternalTensor(attribute.g()); !found.empty()) return found;
+      }
+      for (const onnx::GraphProto& subgraph : attribute.graphs()) {
+        if (std::string found = FirstExternalTensor(subgraph); !found.empty()) return found;
+      }
+    }
+  }
+  return "";
+}
+
 StatusOr<IoSignature> SignatureOf(const onnx::GraphProto& graph) {
   std::unordered_set<std::string> initializers;
   for (const onnx::TensorProto& init : graph.initializer()) initializers.insert(init.name());
@@ -91,6 +119,13 @@ StatusOr<IoSignature> CheckOnnxModel(std::string_view serialized_model) {
   onnx::ModelProto model;
   if (!model.ParseFromArray(serialized_model.data(), static_cast<int>(serialized_model.size()))) {
     return InvalidArgument("not an ONNX model: the protobuf does not parse as a ModelProto");
+  }
+  // The runtime loads the model from memory: external data would be resolved against the
+  // service's working directory, not an upload's, so it is refused rather than looked for.
+  if (const std::string external = FirstExternalTensor(model.graph()); !external.empty()) {
+    return InvalidArgument("ONNX tensor '" + external +
+                           "' keeps its data in an external file: external data is not "
+                           "supported, the weights must be inside the .onnx file");
   }
   try {
     onnx::checker::check_model(model);
