@@ -351,13 +351,30 @@ def small_efficientnet_b0():
     return efficientnet.EfficientNet(setting, 0.2, num_classes=10, last_channel=last_channel)
 
 
-def randomize_batch_norm(model, generator):
-    """Random running statistics: with the defaults (mean 0, var 1) batch norm is nearly the
-    identity and a runtime that mishandles it would still match."""
+def randomize_normalization(model, generator):
+    """Random running statistics and affine parameters for every normalization layer. With the
+    defaults (mean 0, var 1, weight 1, bias 0) batch norm is nearly the identity, so a runtime
+    that mishandles it would still match; and torch.onnx deduplicates equal initializers into
+    Identity nodes, which trained weights would not produce."""
     for module in model.modules():
         if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
             module.running_mean.copy_(torch.randn(module.num_features, generator=generator) * 0.1)
             module.running_var.copy_(torch.rand(module.num_features, generator=generator) + 0.5)
+        if isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d, nn.GroupNorm, nn.LayerNorm,
+                               nn.InstanceNorm2d)):
+            if getattr(module, "weight", None) is not None:
+                module.weight.copy_(1 + 0.1 * torch.randn(module.weight.shape, generator=generator))
+            if getattr(module, "bias", None) is not None:
+                module.bias.copy_(0.1 * torch.randn(module.bias.shape, generator=generator))
+    # Biases initialised to zero (torchvision's convolutions, attention projections) and layers
+    # deep-copied from one another (nn.TransformerEncoder) likewise.
+    seen = []
+    for parameter in model.parameters():
+        flat = parameter.detach().flatten()
+        constant = flat.numel() > 1 and bool((flat == flat[0]).all())
+        if constant or any(q.shape == parameter.shape and torch.equal(q, parameter) for q in seen):
+            parameter.add_(0.05 * torch.randn(parameter.shape, generator=generator))
+        seen.append(parameter.detach().clone())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,7 +544,7 @@ def export(name, constructor, input_names, output_names, dynamic_axes, opset, ve
     model = constructor()
     model.eval()
     with torch.no_grad():
-        randomize_batch_norm(model, generator)
+        randomize_normalization(model, generator)
     inputs_per_vector = [[make_input(spec, generator) for spec in specs] for specs in vectors]
     path = os.path.join(OUT, name + ".onnx")
     torch.onnx.export(model, tuple(inputs_per_vector[0]), path, input_names=input_names,
