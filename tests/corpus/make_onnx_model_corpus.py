@@ -519,10 +519,15 @@ def make_input(spec, generator):
     raise ValueError(kind)
 
 
+# numpy dtype -> the element type names of a version's parameters (runtime/tensor.h).
+ELEMENT_TYPE_NAMES = {np.dtype(n): n for n in ("float32", "float64", "float16", "int8", "int16",
+                                              "int32", "int64", "uint8", "uint16", "uint32",
+                                              "uint64", "bool")}
+
+
 def encode(name, array):
     array = np.ascontiguousarray(array)
-    dtype = {np.dtype("float32"): "float32", np.dtype("int64"): "int64",
-             np.dtype("bool"): "bool", np.dtype("float16"): "float16"}[array.dtype]
+    dtype = ELEMENT_TYPE_NAMES[array.dtype]
     return {"name": name, "dtype": dtype, "shape": list(array.shape),
             "data_base64": base64.b64encode(array.astype(array.dtype.newbyteorder("<"))
                                             .tobytes()).decode("ascii")}
@@ -563,9 +568,8 @@ def export(name, constructor, input_names, output_names, dynamic_axes, opset, ve
     return manifest_entry(name, opset, what, dynamic_axes is not None, test_vectors)
 
 
-def write_vectors(name, test_vectors):
-    parameters = {"test_vectors": test_vectors,
-                  "test_vector_tolerance": {"atol": DEFAULT_ATOL, "rtol": DEFAULT_RTOL}}
+def write_vectors(name, test_vectors, atol=DEFAULT_ATOL, rtol=DEFAULT_RTOL):
+    parameters = {"test_vectors": test_vectors, "test_vector_tolerance": {"atol": atol, "rtol": rtol}}
     with open(os.path.join(OUT, name + ".vectors.json"), "w") as f:
         json.dump(parameters, f, separators=(",", ":"))
         f.write("\n")
@@ -575,6 +579,15 @@ def manifest_entry(name, opset, what, dynamic, test_vectors):
     return {"name": name, "model": name + ".onnx", "vectors": name + ".vectors.json",
             "opset": opset, "dynamic": dynamic,
             "shapes": [[i["shape"] for i in v["inputs"]] for v in test_vectors], "what": what}
+
+
+def save_helper_model(graph):
+    """Writes a graph built with onnx.helper (opset 13) as <graph name>.onnx, checked."""
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=7,
+                              producer_name="mlops-corpus")
+    onnx.checker.check_model(model, full_check=True)
+    with open(os.path.join(OUT, graph.name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
 
 
 def write_float16_mlp(seed):
@@ -594,11 +607,7 @@ def write_float16_mlp(seed):
         [helper.make_tensor_value_info("output", TensorProto.FLOAT16, ["batch", 4])],
         [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
          numpy_helper.from_array(w2, "w2")])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=7,
-                              producer_name="mlops-corpus")
-    onnx.checker.check_model(model, full_check=True)
-    with open(os.path.join(OUT, "mlp_fp16.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
+    save_helper_model(graph)
     test_vectors = []
     for batch in (2, 5):
         x = (rng.random((batch, 8)) * 2 - 1).astype(np.float16)
@@ -607,13 +616,47 @@ def write_float16_mlp(seed):
                        torch.from_numpy(b1).float())
         y = (h @ torch.from_numpy(w2).float()).numpy().astype(np.float16)
         test_vectors.append({"inputs": [encode("input", x)], "outputs": [encode("output", y)]})
-    parameters = {"test_vectors": test_vectors,
-                  "test_vector_tolerance": {"atol": 1e-2, "rtol": 1e-2}}
-    with open(os.path.join(OUT, "mlp_fp16.vectors.json"), "w") as f:
-        json.dump(parameters, f, separators=(",", ":"))
-        f.write("\n")
+    write_vectors("mlp_fp16", test_vectors, atol=1e-2, rtol=1e-2)
     return manifest_entry("mlp_fp16", 13, "FP16 end to end: float16 input, weights and output",
                           True, test_vectors)
+
+
+def write_all_element_types(seed):
+    """One input per fixed-size element type numpy has (all the runtime port carries but
+    bfloat16), each passed through Identity to an output: exercises the adapter's marshalling of
+    every type both ways, with a dynamic dimension."""
+    rng = np.random.default_rng(seed)
+    types = [("float32", TensorProto.FLOAT), ("float64", TensorProto.DOUBLE),
+             ("float16", TensorProto.FLOAT16), ("int8", TensorProto.INT8),
+             ("int16", TensorProto.INT16), ("int32", TensorProto.INT32),
+             ("int64", TensorProto.INT64), ("uint8", TensorProto.UINT8),
+             ("uint16", TensorProto.UINT16), ("uint32", TensorProto.UINT32),
+             ("uint64", TensorProto.UINT64), ("bool", TensorProto.BOOL)]
+    nodes = [helper.make_node("Identity", [f"in_{n}"], [f"out_{n}"]) for n, _ in types]
+    graph = helper.make_graph(
+        nodes, "all_element_types",
+        [helper.make_tensor_value_info(f"in_{n}", t, ["n", 3]) for n, t in types],
+        [helper.make_tensor_value_info(f"out_{n}", t, ["n", 3]) for n, t in types])
+    save_helper_model(graph)
+    test_vectors = []
+    for rows in (2, 1):
+        arrays = []
+        for n, _ in types:
+            if n == "bool":
+                arrays.append(rng.random((rows, 3)) < 0.5)
+            elif n.startswith("float"):
+                arrays.append((rng.standard_normal((rows, 3)) * 100).astype(n))
+            else:
+                info = np.iinfo(n)
+                arrays.append(rng.integers(info.min, info.max, (rows, 3), dtype=n,
+                                           endpoint=True))
+        test_vectors.append({
+            "inputs": [encode(f"in_{n}", a) for (n, _), a in zip(types, arrays)],
+            "outputs": [encode(f"out_{n}", a) for (n, _), a in zip(types, arrays)]})
+    write_vectors("all_element_types", test_vectors, atol=0, rtol=0)
+    return manifest_entry("all_element_types", 13, "every fixed-size element type but bfloat16 "
+                          "(12 inputs and outputs through Identity, extreme integer values), "
+                          "compared exactly", True, test_vectors)
 
 
 def main():
@@ -631,7 +674,9 @@ def main():
         entries[name] = export(name, *rest, seed=seed)
     if not only or "mlp_fp16" in only:
         entries["mlp_fp16"] = write_float16_mlp(len(CORPUS))
-    order = [c[0] for c in CORPUS] + ["mlp_fp16"]
+    if not only or "all_element_types" in only:
+        entries["all_element_types"] = write_all_element_types(len(CORPUS) + 1)
+    order = [c[0] for c in CORPUS] + ["mlp_fp16", "all_element_types"]
     manifest = {"generator": "tests/corpus/make_onnx_model_corpus.py",
                 "torch": torch.__version__, "torchvision": torchvision.__version__,
                 "onnx": onnx.__version__,

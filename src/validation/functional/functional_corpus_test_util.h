@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct OnnxCorpusModel {
   std::string vectors_file;  // its parameters: {"test_vectors": [...], "test_vector_tolerance"}
   bool dynamic = false;      // declares dynamic dimensions (and then has two test vectors)
 };
+
+// Names the model in gtest's messages instead of dumping its bytes.
+inline void PrintTo(const OnnxCorpusModel& model, std::ostream* out) { *out << model.name; }
 
 // Every model the manifest lists, in its order; empty when the manifest is missing.
 inline std::vector<OnnxCorpusModel> OnnxCorpusModels() {

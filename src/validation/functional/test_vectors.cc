@@ -330,7 +330,8 @@ std::vector<OutputComparison> CompareOutputs(const std::vector<Tensor>& expected
       comparison.mismatch = fmt::format("{}: expected shape {}, got {}", label,
                                         ShapeText(want.shape), ShapeText(got->shape));
     } else {
-      const std::size_t count = want.data.size() / runtime::ElementSize(want.type);
+      const std::size_t element_size = runtime::ElementSize(want.type);
+      const std::size_t count = want.data.size() / element_size;
       const bool floating = IsFloatingPoint(want.type);
       for (std::size_t i = 0; i < count; ++i) {
         const double e = ElementAt(want, i);
@@ -338,7 +339,11 @@ std::vector<OutputComparison> CompareOutputs(const std::vector<Tensor>& expected
         if (floating && std::isnan(e) && std::isnan(a)) continue;
         const double error = std::isinf(e) && e == a ? 0.0 : std::fabs(a - e);
         const double allowed = floating ? tolerance.atol + tolerance.rtol * std::fabs(e) : 0.0;
-        const bool bad = std::isnan(error) || error > allowed;
+        // Integers compare by their bytes: 64-bit ones beyond 2^53 would round equal as doubles.
+        const bool bad = floating
+                             ? std::isnan(error) || error > allowed
+                             : std::memcmp(want.data.data() + i * element_size,
+                                           got->data.data() + i * element_size, element_size) != 0;
         if (!std::isnan(error))
           comparison.max_abs_error = std::max(comparison.max_abs_error, error);
         if (bad && comparison.mismatch.empty()) {

@@ -161,6 +161,17 @@ TEST(TestVectorsTest, IntegerOutputsMustBeExact) {
               HasSubstr("element 1: expected 7, got 8"));
 }
 
+TEST(TestVectorsTest, SixtyFourBitIntegersCompareExactlyBeyondDoublePrecision) {
+  // 2^63 - 1 and 2^63 - 2 are the same double.
+  auto vectors = Parse(R"({"test_vectors": [{"inputs": [], "outputs": [
+      {"name": "y", "dtype": "int64", "shape": [1], "data": [9223372036854775807]}]}]})");
+  ASSERT_TRUE(vectors.ok()) << vectors.status().ToString();
+  const Tensor& expected = (*vectors)->vectors[0].expected_outputs[0];
+  Tensor actual = expected;
+  actual.data[0] = std::byte{0xfe};
+  EXPECT_FALSE(CompareOutputs({expected}, {actual}, {})[0].matches);
+}
+
 TEST(TestVectorsTest, Float16IsComparedByValue) {
   // 1.0 and -2.5 as float16: 0x3c00, 0xc100.
   auto vectors = Parse(R"({"test_vectors": [{"inputs": [], "outputs": [
