@@ -65,7 +65,8 @@ ScanOutcome PerformanceBenchmarkScanner::Benchmark(const ScanSubject& subject) c
   details["violations"] = violations;
   nlohmann::json report = details;
   report["iterations_requested"] = requested;
-  report["generated_inputs"] = TensorsToJson(prepared->inputs);
+  report[run_parameters->test_vectors ? "test_vector_inputs" : "generated_inputs"] =
+      TensorsToJson(prepared->inputs);
   report["latencies_ms"] = timings->latencies_ms;
 
   ScanOutcome outcome;
