@@ -260,7 +260,7 @@ StatusOr<Tolerance> ParseTolerance(const nlohmann::json& parameters) {
 }
 
 std::string ShapeText(const std::vector<std::int64_t>& shape) {
-  return "[" + fmt::format("{}", fmt::join(shape, ", ")) + "]";
+  return fmt::format("[{}]", fmt::join(shape, ", "));
 }
 
 }  // namespace
