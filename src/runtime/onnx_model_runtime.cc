@@ -92,14 +92,18 @@ StatusOr<const OrtLibrary*> OpenLibrary(const std::string& configured_path) {
                           " (ONNX Runtime " + ort::kOrtPinnedVersion + " or newer is needed)");
   }
   const OrtApi& api = *library->api;
-  ort::OrtStatus* status = api.CreateEnv(ort::ORT_LOGGING_LEVEL_ERROR, "mlops", &library->env);
-  if (status != nullptr) return FromOrtStatus(api, status, "creating the environment");
-  RETURN_IF_ORT_ERROR(
-      api,
-      CreateCpuMemoryInfo(ort::OrtDeviceAllocator, ort::OrtMemTypeDefault, &library->cpu_memory),
-      "describing CPU memory");
-  RETURN_IF_ORT_ERROR(api, GetAllocatorWithDefaultOptions(&library->allocator),
-                      "getting the default allocator");
+  // Failing here is the library's fault, not a model's: Internal, not InvalidArgument.
+  const auto setup = [&api](ort::OrtStatus* status, const char* step) -> Status {
+    const Status failed = FromOrtStatus(api, status, step);
+    return failed.ok() ? failed : Internal(failed.message());
+  };
+  RETURN_IF_ERROR(setup(api.CreateEnv(ort::ORT_LOGGING_LEVEL_ERROR, "mlops", &library->env),
+                        "creating the environment"));
+  RETURN_IF_ERROR(setup(api.CreateCpuMemoryInfo(ort::OrtDeviceAllocator, ort::OrtMemTypeDefault,
+                                                &library->cpu_memory),
+                        "describing CPU memory"));
+  RETURN_IF_ERROR(setup(api.GetAllocatorWithDefaultOptions(&library->allocator),
+                        "getting the default allocator"));
   return library.release();
 }
 
