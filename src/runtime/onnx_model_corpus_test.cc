@@ -47,6 +47,10 @@ TEST_P(OnnxModelCorpusTest, LoadsRunsAndMatchesPyTorch) {
         return spec.shape && std::count(spec.shape->begin(), spec.shape->end(), kDynamicDim) > 0;
       });
   EXPECT_EQ(declares_dynamic_dims, corpus.dynamic) << "the session's metadata";
+  if (corpus.name == "resnet18_dynamic") {
+    EXPECT_EQ(signature.inputs[0].dim_names,
+              (std::vector<std::string>{"batch", "", "height", "width"}));
+  }
 
   for (std::size_t i = 0; i < (*vectors)->vectors.size(); ++i) {
     const validation::TestVector& vector = (*vectors)->vectors[i];

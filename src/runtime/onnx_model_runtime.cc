@@ -173,7 +173,8 @@ ort::ONNXTensorElementDataType ToOrtType(ElementType type) {
 // The element type and dimensions of a tensor type info or value.
 struct TypeAndShape {
   ElementType type = ElementType::kUnknown;
-  std::vector<std::int64_t> dims;  // -1 where the model leaves a dimension open
+  std::vector<std::int64_t> dims;      // -1 where the model leaves a dimension open
+  std::vector<std::string> dim_names;  // symbolic names, "" for none; empty if none is named
 };
 
 StatusOr<TypeAndShape> ReadTypeAndShape(const OrtApi& api,
@@ -189,6 +190,14 @@ StatusOr<TypeAndShape> ReadTypeAndShape(const OrtApi& api,
   RETURN_IF_ORT_ERROR(api, GetDimensions(info, result.dims.data(), rank), what);
   for (std::int64_t& dim : result.dims) {
     if (dim < 0) dim = kDynamicDim;
+  }
+  std::vector<const char*> names(rank, nullptr);
+  RETURN_IF_ORT_ERROR(api, GetSymbolicDimensions(info, names.data(), rank), what);
+  for (const char* name : names) {
+    if (name != nullptr && *name != '\0') {
+      for (const char* each : names) result.dim_names.emplace_back(each == nullptr ? "" : each);
+      break;
+    }
   }
   return result;
 }
@@ -221,6 +230,7 @@ StatusOr<TensorSpec> DescribeSessionValue(const OrtApi& api, const ort::OrtSessi
   ASSIGN_OR_RETURN(TypeAndShape type_and_shape, ReadTypeAndShape(api, tensor_info, spec.name));
   spec.type = type_and_shape.type;
   spec.shape = std::move(type_and_shape.dims);
+  spec.dim_names = std::move(type_and_shape.dim_names);
   return spec;
 }
 

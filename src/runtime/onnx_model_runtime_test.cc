@@ -18,9 +18,15 @@ TEST(OnnxModelRuntimeTest, DescribesTheCheckedModelWithDynamicDims) {
   OnnxModelRuntime runtime;
   auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
   ASSERT_TRUE(model.ok()) << model.status().ToString();
-  const IoSignature expected{
-      .inputs = {{.name = "input", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 4}}}},
-      .outputs = {{.name = "output", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 2}}}}};
+  // Shapes and symbolic dimension names as the session's metadata gives them.
+  const IoSignature expected{.inputs = {{.name = "input",
+                                         .type = ElementType::kFloat32,
+                                         .shape = {{kDynamicDim, 4}},
+                                         .dim_names = {"batch", ""}}},
+                             .outputs = {{.name = "output",
+                                          .type = ElementType::kFloat32,
+                                          .shape = {{kDynamicDim, 2}},
+                                          .dim_names = {"batch", ""}}}};
   EXPECT_EQ((*model)->signature(), expected);
 }
 
@@ -79,10 +85,12 @@ TEST(OnnxModelRuntimeTest, LoadsThePinnedOnnxRuntime) {
 
 TEST(OnnxModelRuntimeTest, SessionOptionsComeFromTheSettings) {
   for (const char* level : {"disable", "basic", "extended", "all"}) {
-    OnnxModelRuntime runtime({.intra_op_threads = 1,
-                              .inter_op_threads = 2,
-                              .graph_optimization_level = level,
-                              .cpu_memory_arena = false});
+    OnnxRuntimeSettings settings;
+    settings.intra_op_threads = 1;
+    settings.inter_op_threads = 2;
+    settings.graph_optimization_level = level;
+    settings.cpu_memory_arena = false;
+    OnnxModelRuntime runtime(settings);
     auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
     ASSERT_TRUE(model.ok()) << level << ": " << model.status().ToString();
     auto inputs = GenerateInputs((*model)->signature().inputs, {.dynamic_dim_size = 2});
@@ -94,7 +102,9 @@ TEST(OnnxModelRuntimeTest, SessionOptionsComeFromTheSettings) {
 }
 
 TEST(OnnxModelRuntimeTest, RejectsAnUnknownOptimisationLevel) {
-  OnnxModelRuntime runtime({.graph_optimization_level = "maximal"});
+  OnnxRuntimeSettings settings;
+  settings.graph_optimization_level = "maximal";
+  OnnxModelRuntime runtime(settings);
   auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);

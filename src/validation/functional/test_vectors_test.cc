@@ -102,7 +102,9 @@ TEST(TestVectorsTest, RefusesVectorsBeyondTheByteBudget) {
 }
 
 TEST(TestVectorsTest, OrdersInputsByTheModelsNames) {
-  const std::vector<runtime::TensorSpec> specs = {{.name = "a"}, {.name = "b"}};
+  std::vector<runtime::TensorSpec> specs(2);
+  specs[0].name = "a";
+  specs[1].name = "b";
   auto ordered = OrderInputs(specs, {Floats("b", {1}, {2}), Floats("a", {1}, {1})});
   ASSERT_TRUE(ordered.ok());
   EXPECT_EQ((*ordered)[0].name, "a");

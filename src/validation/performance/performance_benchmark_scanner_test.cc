@@ -15,7 +15,8 @@ using testing::CorpusSubject;
 using ::testing::HasSubstr;
 
 ScanOutcome Benchmark(const CorpusSubject& corpus, int iterations = 20) {
-  PerformanceBenchmarkScanner scanner({.warmup_runs = 2, .iterations = iterations, .inputs = {}});
+  PerformanceBenchmarkScanner scanner(
+      {.warmup_runs = 2, .iterations = iterations, .inputs = {}, .runtime = {}});
   return scanner.Scan(corpus.subject());
 }
 
@@ -86,7 +87,7 @@ TEST(PerformanceBenchmarkScannerTest, AnImpossibleThroughputFailsNamingIt) {
 
 TEST(PerformanceBenchmarkScannerTest, TheVersionMayAskForMoreIterationsUpToTheCap) {
   PerformanceBenchmarkScanner scanner(
-      {.warmup_runs = 0, .iterations = 5, .max_iterations = 40, .inputs = {}});
+      {.warmup_runs = 0, .iterations = 5, .max_iterations = 40, .inputs = {}, .runtime = {}});
   const ScanOutcome asked = scanner.Scan(
       CorpusSubject("tiny_gemm_relu.onnx", ModelFormat::kOnnx, R"({"benchmark_iterations": 30})")
           .subject());
