@@ -6,10 +6,15 @@
 //   FunctionalIoCorpus/<model>[_Isolated]: one whole functional_io scan with the model's vectors
 //     (checker, shape inference, session, every vector run and compared), in process or in a
 //     child `mlops scan-child` as the service runs it.
+// MLOPS_BENCH_ONNX_CORPUS=<dir> measures another corpus of the same form instead (a manifest.json
+// and <model>.onnx / <model>.vectors.json files), e.g. the full-size CNNs that
+// `tests/corpus/make_onnx_model_corpus.py --full-size <dir>` writes.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -30,8 +35,15 @@ namespace {
 using validation::testing::CorpusSubject;
 using validation::testing::OnnxCorpusModel;
 using validation::testing::OnnxCorpusModels;
-using validation::testing::OnnxModelCorpus;
 using validation::testing::ReadTextFile;
+
+// The corpus directory: MLOPS_BENCH_ONNX_CORPUS, else the committed tests/corpus/onnx_models/.
+std::filesystem::path CorpusFile(const std::string& file_name) {
+  const char* directory = std::getenv("MLOPS_BENCH_ONNX_CORPUS");
+  return directory != nullptr && *directory != '\0'
+             ? std::filesystem::path(directory) / file_name
+             : validation::testing::OnnxModelCorpus(file_name);
+}
 
 constexpr int kWarmupRuns = 3;
 constexpr int kTimedRuns = 50;
@@ -43,7 +55,7 @@ struct EngineOutcome {
 
 EngineOutcome Measure(runtime::ModelRuntime& engine, const OnnxCorpusModel& model,
                       const validation::TestVectorSet& vectors) {
-  auto loaded = engine.Load(OnnxModelCorpus(model.model_file));
+  auto loaded = engine.Load(CorpusFile(model.model_file));
   if (!loaded.ok()) return {"load: " + loaded.status().message(), {}};
   std::vector<runtime::Tensor> first_inputs;
   for (std::size_t i = 0; i < vectors.vectors.size(); ++i) {
@@ -63,7 +75,7 @@ EngineOutcome Measure(runtime::ModelRuntime& engine, const OnnxCorpusModel& mode
 }
 
 void BM_OnnxEngines(benchmark::State& state, const OnnxCorpusModel& model) {
-  const auto parameters = nlohmann::json::parse(ReadTextFile(OnnxModelCorpus(model.vectors_file)));
+  const auto parameters = nlohmann::json::parse(ReadTextFile(CorpusFile(model.vectors_file)));
   auto vectors = validation::ParseTestVectors(parameters);
   if (!vectors.ok() || !vectors->has_value()) {
     state.SkipWithError("the model's test vectors do not parse");
@@ -99,8 +111,8 @@ void BM_OnnxEngines(benchmark::State& state, const OnnxCorpusModel& model) {
 
 void BM_FunctionalIoCorpus(benchmark::State& state, const OnnxCorpusModel& model, bool isolated) {
   const CorpusSubject corpus(model.model_file, ModelFormat::kOnnx,
-                             ReadTextFile(OnnxModelCorpus(model.vectors_file)),
-                             OnnxModelCorpus(model.model_file));
+                             ReadTextFile(CorpusFile(model.vectors_file)),
+                             CorpusFile(model.model_file));
   const validation::ScanSubject subject = corpus.subject();
   std::unique_ptr<validation::Scanner> scanner;
   if (isolated) {
@@ -120,12 +132,13 @@ void BM_FunctionalIoCorpus(benchmark::State& state, const OnnxCorpusModel& model
 
 // One benchmark of each kind per corpus model, in the manifest's order.
 const bool kRegistered = [] {
-  for (const OnnxCorpusModel& model : OnnxCorpusModels()) {
+  const std::vector<OnnxCorpusModel> models = OnnxCorpusModels(CorpusFile("manifest.json"));
+  for (const OnnxCorpusModel& model : models) {
     benchmark::RegisterBenchmark(("OnnxEngines/" + model.name).c_str(), BM_OnnxEngines, model)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
   }
-  for (const OnnxCorpusModel& model : OnnxCorpusModels()) {
+  for (const OnnxCorpusModel& model : models) {
     benchmark::RegisterBenchmark(("FunctionalIoCorpus/" + model.name).c_str(),
                                  BM_FunctionalIoCorpus, model, false)
         ->Unit(benchmark::kMillisecond);

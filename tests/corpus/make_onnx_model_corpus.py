@@ -10,6 +10,10 @@ data), so tests can upload a vectors file as the version's parameters unchanged.
 Run with Debian's python (apt-get install -y python3-torch python3-torchvision python3-onnx):
     /usr/bin/python3 tests/corpus/make_onnx_model_corpus.py
 The outputs are committed; tests only read them.
+
+    /usr/bin/python3 tests/corpus/make_onnx_model_corpus.py --full-size DIR
+writes, in the same form, torchvision CNNs at their full widths and 224x224 inputs (tens of MB
+each, not committed) for the engine comparison in bench/README.md.
 """
 import base64
 import json
@@ -503,6 +507,22 @@ CORPUS = [
 ]
 
 
+# Full-size torchvision CNNs, for the benchmark only (--full-size DIR).
+FULL_SIZE = [
+    (name, constructor, ["input"], ["logits"], None, 13, [[f32(1, 3, 224, 224)]],
+     f"torchvision {name} at full width, 224x224")
+    for name, constructor in [
+        ("resnet18_224", lambda: torchvision.models.resnet18(weights=None)),
+        ("resnet50_224", lambda: torchvision.models.resnet50(weights=None)),
+        ("mobilenet_v3_large_224", lambda: torchvision.models.mobilenet_v3_large(weights=None)),
+        ("efficientnet_b0_224", lambda: torchvision.models.efficientnet_b0(weights=None)),
+        ("squeezenet1_1_224", lambda: torchvision.models.squeezenet1_1(weights=None)),
+        ("densenet121_224", lambda: torchvision.models.densenet121(weights=None)),
+        ("mnasnet1_0_224", lambda: torchvision.models.mnasnet1_0(weights=None)),
+    ]
+]
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -659,7 +679,24 @@ def write_all_element_types(seed):
                           "compared exactly", True, test_vectors)
 
 
+def write_full_size(directory):
+    global OUT
+    OUT = directory
+    os.makedirs(OUT, exist_ok=True)
+    entries = []
+    for seed, (name, *rest) in enumerate(FULL_SIZE):
+        print("exporting", name, flush=True)
+        entries.append(export(name, *rest, seed=seed))
+    with open(os.path.join(OUT, "manifest.json"), "w") as f:
+        json.dump({"generator": "tests/corpus/make_onnx_model_corpus.py --full-size",
+                   "models": entries}, f, indent=1)
+        f.write("\n")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--full-size":
+        write_full_size(sys.argv[2])
+        return
     os.makedirs(OUT, exist_ok=True)
     only = set(sys.argv[1:])
     manifest_path = os.path.join(OUT, "manifest.json")

@@ -45,10 +45,12 @@ struct OnnxCorpusModel {
 // Names the model in gtest's messages instead of dumping its bytes.
 inline void PrintTo(const OnnxCorpusModel& model, std::ostream* out) { *out << model.name; }
 
-// Every model the manifest lists, in its order; empty when the manifest is missing.
-inline std::vector<OnnxCorpusModel> OnnxCorpusModels() {
-  const nlohmann::json manifest = nlohmann::json::parse(
-      ReadTextFile(OnnxModelCorpus("manifest.json")), nullptr, /*allow_exceptions=*/false);
+// Every model a manifest lists (by default the committed corpus's), in its order; empty when
+// the manifest is missing.
+inline std::vector<OnnxCorpusModel> OnnxCorpusModels(
+    const std::filesystem::path& manifest_file = OnnxModelCorpus("manifest.json")) {
+  const nlohmann::json manifest =
+      nlohmann::json::parse(ReadTextFile(manifest_file), nullptr, /*allow_exceptions=*/false);
   std::vector<OnnxCorpusModel> models;
   if (!manifest.is_object()) return models;
   for (const nlohmann::json& entry : manifest.value("models", nlohmann::json::array())) {
