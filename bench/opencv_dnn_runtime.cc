@@ -192,7 +192,8 @@ class OnnxLoadedModel final : public LoadedModel {
 StatusOr<std::unique_ptr<LoadedModel>> OpenCvDnnRuntime::Load(
     const std::filesystem::path& model_file) {
   ASSIGN_OR_RETURN(std::string bytes, ReadModelFile(model_file));
-  ASSIGN_OR_RETURN(IoSignature signature, CheckOnnxModel(bytes));
+  ASSIGN_OR_RETURN(OnnxModelCheck check, CheckOnnxModel(bytes));
+  IoSignature signature = std::move(check.signature);
   try {
     cv::dnn::Net net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
     if (net.empty()) return InvalidArgument("OpenCV DNN: the ONNX model imported as an empty net");

@@ -337,8 +337,9 @@ StatusOr<Tensor> OutputTensor(const OrtApi& api, ort::OrtValue* value, const std
 
 class OnnxLoadedModel final : public LoadedModel {
  public:
-  OnnxLoadedModel(IoSignature signature, OrtPtr<ort::OrtSession> session)
-      : signature_(std::move(signature)), session_(std::move(session)) {
+  OnnxLoadedModel(IoSignature signature, OrtPtr<ort::OrtSession> session,
+                  std::vector<std::string> notes)
+      : signature_(std::move(signature)), session_(std::move(session)), notes_(std::move(notes)) {
     for (const TensorSpec& input : signature_.inputs) input_names_.push_back(input.name.c_str());
     for (const TensorSpec& output : signature_.outputs) {
       output_names_.push_back(output.name.c_str());
@@ -346,6 +347,7 @@ class OnnxLoadedModel final : public LoadedModel {
   }
 
   const IoSignature& signature() const override { return signature_; }
+  std::vector<std::string> load_notes() const override { return notes_; }
 
  private:
   StatusOr<std::vector<Tensor>> RunImpl(const std::vector<Tensor>& inputs) override {
@@ -379,6 +381,7 @@ class OnnxLoadedModel final : public LoadedModel {
 
   IoSignature signature_;
   OrtPtr<ort::OrtSession> session_;
+  std::vector<std::string> notes_;
   std::vector<const char*> input_names_;  // point into signature_
   std::vector<const char*> output_names_;
 };
@@ -421,7 +424,7 @@ StatusOr<std::unique_ptr<LoadedModel>> OnnxModelRuntime::Load(
     const std::filesystem::path& model_file) {
   RETURN_IF_ERROR(ValidateOnnxRuntimeSettings(settings_));
   ASSIGN_OR_RETURN(std::string bytes, ReadModelFile(model_file));
-  RETURN_IF_ERROR(CheckOnnxModel(bytes).status());
+  ASSIGN_OR_RETURN(OnnxModelCheck check, CheckOnnxModel(bytes));
   RETURN_IF_ERROR(LoadOnnxRuntime(settings_).status());
   const OrtApi& api = *g_library->api;
   ASSIGN_OR_RETURN(OrtPtr<ort::OrtSessionOptions> options, MakeSessionOptions(api, settings_));
@@ -432,8 +435,10 @@ StatusOr<std::unique_ptr<LoadedModel>> OnnxModelRuntime::Load(
                       "loading the model");
   OrtPtr<ort::OrtSession> session(raw_session);
   ASSIGN_OR_RETURN(IoSignature signature, SessionSignature(api, session.get()));
-  return std::unique_ptr<LoadedModel>(
-      std::make_unique<OnnxLoadedModel>(std::move(signature), std::move(session)));
+  std::vector<std::string> notes;
+  if (!check.skipped.empty()) notes.push_back(check.skipped);
+  return std::unique_ptr<LoadedModel>(std::make_unique<OnnxLoadedModel>(
+      std::move(signature), std::move(session), std::move(notes)));
 }
 
 }  // namespace mlops::runtime

@@ -39,7 +39,9 @@ StatusOr<std::string> LoadOnnxRuntime(const OnnxRuntimeSettings& settings);
 // Runs ONNX models with ONNX Runtime's CPU execution provider, loaded at run time (dlopen)
 // through its C API. The signature comes from the session's own metadata: names, element types,
 // dimensions (symbolic or missing ones as kDynamicDim). Models are first put through libonnx's
-// checker (CheckOnnxModel), which names what is wrong with a malformed file. Every element type
+// checker (CheckOnnxModel), which names what is wrong with a malformed file; a model made by
+// newer tools than libonnx knows (IR version or opset) skips it, is judged by ONNX Runtime alone,
+// and its load_notes() say so. Every element type
 // of ElementType but kString and kUnknown runs, at any number of inputs and outputs and at any
 // shape the model accepts. Load returns NotImplemented when the library is unavailable.
 // Thread-safe.

@@ -601,11 +601,13 @@ def manifest_entry(name, opset, what, dynamic, test_vectors):
             "shapes": [[i["shape"] for i in v["inputs"]] for v in test_vectors], "what": what}
 
 
-def save_helper_model(graph):
-    """Writes a graph built with onnx.helper (opset 13) as <graph name>.onnx, checked."""
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=7,
-                              producer_name="mlops-corpus")
-    onnx.checker.check_model(model, full_check=True)
+def save_helper_model(graph, opset=13, ir_version=7):
+    """Writes a graph built with onnx.helper as <graph name>.onnx, checked where this onnx
+    knows the opset."""
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              ir_version=ir_version, producer_name="mlops-corpus")
+    if opset <= onnx.defs.onnx_opset_version():
+        onnx.checker.check_model(model, full_check=True)
     with open(os.path.join(OUT, graph.name + ".onnx"), "wb") as f:
         f.write(model.SerializeToString())
 
@@ -693,6 +695,34 @@ def write_full_size(directory):
         f.write("\n")
 
 
+def write_newer_exporter(seed):
+    """A classifier head as newer exporters write it (IR version 9, opset 19), beyond what
+    Debian's onnx 1.12 knows: the service's libonnx cannot check it, ONNX Runtime runs it."""
+    rng = np.random.default_rng(seed)
+    w = (rng.standard_normal((6, 4)) * 0.5).astype(np.float32)
+    b = (rng.standard_normal(4) * 0.1).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["features", "w"], ["h0"]),
+             helper.make_node("Add", ["h0", "b"], ["h1"]),
+             helper.make_node("Relu", ["h1"], ["h2"]),
+             helper.make_node("Softmax", ["h2"], ["probabilities"], axis=-1)]
+    graph = helper.make_graph(
+        nodes, "newer_exporter_opset19",
+        [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", 6])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", 4])],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    save_helper_model(graph, opset=19, ir_version=9)
+    test_vectors = []
+    for batch in (3, 1):
+        x = rng.standard_normal((batch, 6)).astype(np.float32)
+        y = torch.softmax(torch.relu(torch.from_numpy(x) @ torch.from_numpy(w) +
+                                     torch.from_numpy(b)), dim=-1).numpy()
+        test_vectors.append({"inputs": [encode("features", x)],
+                             "outputs": [encode("probabilities", y)]})
+    write_vectors("newer_exporter_opset19", test_vectors)
+    return manifest_entry("newer_exporter_opset19", 19, "IR version 9, opset 19 (newer than "
+                          "Debian's onnx 1.12): MatMul, Add, Relu, Softmax", True, test_vectors)
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--full-size":
         write_full_size(sys.argv[2])
@@ -713,7 +743,9 @@ def main():
         entries["mlp_fp16"] = write_float16_mlp(len(CORPUS))
     if not only or "all_element_types" in only:
         entries["all_element_types"] = write_all_element_types(len(CORPUS) + 1)
-    order = [c[0] for c in CORPUS] + ["mlp_fp16", "all_element_types"]
+    if not only or "newer_exporter_opset19" in only:
+        entries["newer_exporter_opset19"] = write_newer_exporter(len(CORPUS) + 2)
+    order = [c[0] for c in CORPUS] + ["mlp_fp16", "all_element_types", "newer_exporter_opset19"]
     manifest = {"generator": "tests/corpus/make_onnx_model_corpus.py",
                 "torch": torch.__version__, "torchvision": torchvision.__version__,
                 "onnx": onnx.__version__,

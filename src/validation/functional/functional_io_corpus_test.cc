@@ -117,5 +117,18 @@ TEST(FunctionalIoCorpusNegativeTest, AVectorMissingAnInputFailsNamingIt) {
                                          "value for the model's input 'padding_mask'"));
 }
 
+TEST(FunctionalIoNewerModelTest, AModelNewerThanLibonnxIsJudgedByOnnxRuntimeAndSaysSo) {
+  const ScanOutcome outcome =
+      ScanCorpusModel("newer_exporter_opset19.onnx",
+                      ReadTextFile(OnnxModelCorpus("newer_exporter_opset19.vectors.json")));
+  ASSERT_EQ(outcome.status, ValidationStatus::kPassed) << outcome.summary;
+  EXPECT_THAT(outcome.summary,
+              HasSubstr("loaded into ONNX Runtime (libonnx 1.12 did not check the model: IR "
+                        "version 9 is newer than libonnx's 8) and matched the expected outputs"));
+  const auto report = nlohmann::json::parse(outcome.report);
+  EXPECT_EQ(report["checks"][0], "onnxruntime_session");
+  ASSERT_EQ(report["load_notes"].size(), 1u);
+}
+
 }  // namespace
 }  // namespace mlops::validation

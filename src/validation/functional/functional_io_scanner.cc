@@ -30,17 +30,20 @@ ScanOutcome Skipped(const std::string& reason) {
 }
 
 // What was checked, in order, for the report.
-nlohmann::json ChecksFor(ModelFormat format, bool test_vectors) {
-  nlohmann::json checks = format == ModelFormat::kOnnx
-                              ? nlohmann::json{"onnx_checker", "onnx_shape_inference",
-                                               "onnxruntime_session", "onnxruntime_run"}
-                              : nlohmann::json{"libtorch_load", "libtorch_run"};
+nlohmann::json ChecksFor(ModelFormat format, bool test_vectors, bool libonnx_skipped) {
+  nlohmann::json checks = nlohmann::json{"libtorch_load", "libtorch_run"};
+  if (format == ModelFormat::kOnnx) {
+    checks = libonnx_skipped ? nlohmann::json{"onnxruntime_session", "onnxruntime_run"}
+                             : nlohmann::json{"onnx_checker", "onnx_shape_inference",
+                                              "onnxruntime_session", "onnxruntime_run"};
+  }
   if (test_vectors) checks.push_back("test_vector_outputs");
   return checks;
 }
 
 std::string PassedSummary(ModelFormat format, const runtime::IoSignature& observed,
-                          const TestVectorSet* test_vectors) {
+                          const TestVectorSet* test_vectors,
+                          const std::vector<std::string>& load_notes) {
   const std::string counts = " (" + std::to_string(observed.inputs.size()) + " inputs, " +
                              std::to_string(observed.outputs.size()) + " outputs)";
   const std::string ran =
@@ -49,6 +52,9 @@ std::string PassedSummary(ModelFormat format, const runtime::IoSignature& observ
           : fmt::format("matched the expected outputs of {} test vector{} (atol {:g}, rtol {:g})",
                         test_vectors->vectors.size(), test_vectors->vectors.size() == 1 ? "" : "s",
                         test_vectors->tolerance.atol, test_vectors->tolerance.rtol);
+  if (format == ModelFormat::kOnnx && !load_notes.empty()) {
+    return "ONNX model loaded into ONNX Runtime (" + load_notes[0] + ") and " + ran + counts;
+  }
   if (format == ModelFormat::kOnnx) {
     return "ONNX model passed the ONNX checker and shape inference, loaded into ONNX Runtime and " +
            ran + counts;
@@ -190,7 +196,10 @@ ScanOutcome FunctionalIoScanner::RunModel(const ScanSubject& subject) const {
     details["wrong_outputs"] = wrong_outputs;
   }
   nlohmann::json report = details;
-  report["checks"] = ChecksFor(format, run_parameters->test_vectors.has_value());
+  const std::vector<std::string> load_notes = prepared->model->load_notes();
+  report["checks"] =
+      ChecksFor(format, run_parameters->test_vectors.has_value(), !load_notes.empty());
+  if (!load_notes.empty()) report["load_notes"] = load_notes;
   report["observed_signature"] = signature;
   report[run_parameters->test_vectors ? "test_vector_inputs" : "generated_inputs"] =
       TensorsToJson(prepared->inputs);
@@ -206,11 +215,12 @@ ScanOutcome FunctionalIoScanner::RunModel(const ScanSubject& subject) const {
   if (!mismatches.empty()) {
     return Outcome(ValidationStatus::kFailed, MismatchSummary(mismatches), details, report);
   }
-  ScanOutcome outcome = Outcome(
-      ValidationStatus::kPassed,
-      PassedSummary(format, observed,
-                    run_parameters->test_vectors ? &*run_parameters->test_vectors : nullptr),
-      details, report);
+  ScanOutcome outcome =
+      Outcome(ValidationStatus::kPassed,
+              PassedSummary(format, observed,
+                            run_parameters->test_vectors ? &*run_parameters->test_vectors : nullptr,
+                            load_notes),
+              details, report);
   outcome.io_signature = DumpJson(signature);
   return outcome;
 }
