@@ -5,6 +5,7 @@
 FROM debian:12 AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/
+COPY third_party/onnxruntime/package.json third_party/onnxruntime/package-lock.json third_party/onnxruntime/
 RUN apt-get update -qq && scripts/install-deps.sh
 COPY . .
 RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
@@ -17,13 +18,17 @@ FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       ca-certificates curl libboost-system1.74.0 libsqlite3-0 libssl3 libcurl4 libspdlog1.10 libfmt9 \
-      libpq5 zlib1g libyara9 libarchive13 libprotobuf32 libonnx1 libopencv-core406 \
-      libopencv-dnn406 libtorch1.13 \
+      libpq5 zlib1g libyara9 libarchive13 libprotobuf32 libonnx1 libtorch1.13 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home-dir /var/lib/mlops --create-home mlops
 COPY --from=build /src/build/mlops /usr/local/bin/mlops
-# The TorchScript runtime is loaded from beside the binary on first use.
+# The TorchScript runtime and ONNX Runtime (the pinned prebuilt library scripts/install-deps.sh
+# put under third_party/onnxruntime; it needs only glibc and libstdc++) are loaded from beside the
+# binary on first use.
 COPY --from=build /src/build/mlops_torch_runtime.so /usr/local/bin/mlops_torch_runtime.so
+COPY --from=build \
+  /src/third_party/onnxruntime/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1 \
+  /usr/local/bin/libonnxruntime.so.1
 COPY entrypoint.sh /usr/local/bin/entrypoint.sh
 USER mlops
 WORKDIR /var/lib/mlops

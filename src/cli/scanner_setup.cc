@@ -12,7 +12,17 @@ namespace {
 
 using ScannerPtr = std::unique_ptr<validation::Scanner>;
 
-// The scans that hand the uploaded model to OpenCV, libonnx or libtorch. The others stay in
+runtime::RuntimeSettings RuntimeSettingsFrom(const Config& config) {
+  runtime::RuntimeSettings settings;
+  settings.onnx.library_path = config.onnxruntime_library;
+  settings.onnx.intra_op_threads = config.onnxruntime_intra_op_threads;
+  settings.onnx.inter_op_threads = config.onnxruntime_inter_op_threads;
+  settings.onnx.graph_optimization_level = config.onnxruntime_graph_optimization;
+  settings.onnx.cpu_memory_arena = config.onnxruntime_cpu_arena;
+  return settings;
+}
+
+// The scans that hand the uploaded model to ONNX Runtime, libonnx or libtorch. The others stay in
 // process: security_artifact is our own fuzzed parser, and the rest run no model code.
 bool RunsModelCode(ScanType type) {
   return type == ScanType::kFunctionalIo || type == ScanType::kPerformanceBenchmark;
@@ -33,10 +43,14 @@ StatusOr<ScannerPtr> BuildInProcessScanner(const Config& config, ScanType type) 
       ASSIGN_OR_RETURN(auto scanner, validation::SecurityArtifactScanner::Create(security));
       return ScannerPtr(std::move(scanner));
     }
-    case ScanType::kFunctionalIo:
-      return ScannerPtr(std::make_unique<validation::FunctionalIoScanner>());
+    case ScanType::kFunctionalIo: {
+      validation::FunctionalIoSettings functional;
+      functional.runtime = RuntimeSettingsFrom(config);
+      return ScannerPtr(std::make_unique<validation::FunctionalIoScanner>(std::move(functional)));
+    }
     case ScanType::kPerformanceBenchmark: {
       validation::PerformanceBenchmarkSettings benchmark;
+      benchmark.runtime = RuntimeSettingsFrom(config);
       benchmark.warmup_runs = config.benchmark_warmup_runs;
       benchmark.iterations = config.benchmark_iterations;
       return ScannerPtr(std::make_unique<validation::PerformanceBenchmarkScanner>(benchmark));

@@ -231,6 +231,19 @@ const std::vector<SettingDoc>& SettingDocs() {
       {"MLOPS_BENCHMARK_WARMUP", "5", "untimed inferences before performance_benchmark measures"},
       {"MLOPS_BENCHMARK_ITERATIONS", "100",
        "timed inferences of performance_benchmark (parameters.benchmark_iterations overrides)"},
+      {"MLOPS_ONNXRUNTIME_LIBRARY", "(beside the binary)",
+       "the ONNX Runtime library (libonnxruntime.so.1) that runs ONNX models; unset: the one "
+       "beside the mlops binary (scripts/install-deps.sh installs it), else the dynamic "
+       "linker's search path. Missing: ONNX scans are SKIPPED saying so"},
+      {"MLOPS_ONNXRUNTIME_INTRA_OP_THREADS", "0",
+       "threads ONNX Runtime uses within one operator (0: one per core)"},
+      {"MLOPS_ONNXRUNTIME_INTER_OP_THREADS", "0",
+       "threads across independent operators (0: ONNX Runtime's default; above 1 runs the graph "
+       "in parallel mode)"},
+      {"MLOPS_ONNXRUNTIME_GRAPH_OPTIMIZATION", "all",
+       "ONNX Runtime graph optimisation level: disable, basic, extended or all"},
+      {"MLOPS_ONNXRUNTIME_CPU_ARENA", "true",
+       "ONNX Runtime's CPU memory arena (faster repeated runs, memory kept per session)"},
       {"MLOPS_CONTENT_POLICY_PATH", "(built in)",
        "content_safety policy file (JSON, see config/README.md); unset: config/content_policy.json "
        "as compiled in"},
@@ -337,6 +350,18 @@ StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env) {
       ReadIntInto(env, "MLOPS_SCAN_MAX_NESTING_DEPTH", 1, 32, c.scan_max_nesting_depth));
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_WARMUP", 0, 10'000, c.benchmark_warmup_runs));
   RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_BENCHMARK_ITERATIONS", 1, 10'000, c.benchmark_iterations));
+  ReadString(env, "MLOPS_ONNXRUNTIME_LIBRARY", c.onnxruntime_library);
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_ONNXRUNTIME_INTRA_OP_THREADS", 0, 1024,
+                              c.onnxruntime_intra_op_threads));
+  RETURN_IF_ERROR(ReadIntInto(env, "MLOPS_ONNXRUNTIME_INTER_OP_THREADS", 0, 1024,
+                              c.onnxruntime_inter_op_threads));
+  ReadString(env, "MLOPS_ONNXRUNTIME_GRAPH_OPTIMIZATION", c.onnxruntime_graph_optimization);
+  if (const std::string& level = c.onnxruntime_graph_optimization;
+      level != "disable" && level != "basic" && level != "extended" && level != "all") {
+    return InvalidArgument(
+        "MLOPS_ONNXRUNTIME_GRAPH_OPTIMIZATION must be disable, basic, extended or all");
+  }
+  RETURN_IF_ERROR(ReadBool(env, "MLOPS_ONNXRUNTIME_CPU_ARENA", c.onnxruntime_cpu_arena));
   ReadString(env, "MLOPS_CONTENT_POLICY_PATH", c.content_policy_path);
   ReadString(env, "SECURITY_SCANNER_API_ENDPOINT", c.security_scanner_endpoint);
   ReadString(env, "SECURITY_SCANNER_API_KEY", c.security_scanner_api_key);

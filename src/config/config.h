@@ -76,6 +76,12 @@ struct Config {
   int scan_max_nesting_depth = 4;
   int benchmark_warmup_runs = 5;
   int benchmark_iterations = 100;
+  // ONNX Runtime (runtime/onnx_model_runtime.h): the library and its session options.
+  std::string onnxruntime_library;       // empty: libonnxruntime.so.1 beside the binary
+  int onnxruntime_intra_op_threads = 0;  // 0: ONNX Runtime's default (one per core)
+  int onnxruntime_inter_op_threads = 0;
+  std::string onnxruntime_graph_optimization = "all";
+  bool onnxruntime_cpu_arena = true;
   std::string content_policy_path;  // empty: the built-in config/content_policy.json
   std::string security_scanner_endpoint;  // empty: security_container is SKIPPED
   std::string security_scanner_api_key;   // secret: never logged

@@ -20,6 +20,10 @@ class LoadedModel {
   // declare (TorchScript) have kUnknown type and no shape.
   virtual const IoSignature& signature() const = 0;
 
+  // What a report should say about how the model was loaded beyond "it loaded": a check that
+  // could not run, and why. Empty normally.
+  virtual std::vector<std::string> load_notes() const { return {}; }
+
   // Runs one inference, inputs in signature order. Returns InvalidArgument unless there is one
   // input per declared input, or with the library's message when the model rejects the inputs or
   // fails to run.

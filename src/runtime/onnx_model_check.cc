@@ -12,6 +12,9 @@
 namespace mlops::runtime {
 namespace {
 
+// Debian 12's libonnx-dev: the version that knows IR 8 and opset 17.
+constexpr const char* ONNX_VERSION_STRING_FOR_MESSAGES = "1.12";
+
 ElementType FromOnnxElementType(int onnx_type) {
   switch (onnx_type) {
     case onnx::TensorProto::FLOAT:
@@ -66,6 +69,34 @@ StatusOr<TensorSpec> ToTensorSpec(const onnx::ValueInfoProto& value) {
   return spec;
 }
 
+bool IsExternal(const onnx::TensorProto& tensor) {
+  return tensor.data_location() == onnx::TensorProto::EXTERNAL;
+}
+
+// The first tensor (initializer or constant attribute, in subgraphs too) whose data lives in a
+// file beside the model; empty when none does.
+std::string FirstExternalTensor(const onnx::GraphProto& graph) {
+  for (const onnx::TensorProto& init : graph.initializer()) {
+    if (IsExternal(init)) return init.name();
+  }
+  for (const onnx::NodeProto& node : graph.node()) {
+    for (const onnx::AttributeProto& attribute : node.attribute()) {
+      if (attribute.has_t() && IsExternal(attribute.t()))
+        return node.name() + "." + attribute.name();
+      for (const onnx::TensorProto& tensor : attribute.tensors()) {
+        if (IsExternal(tensor)) return node.name() + "." + attribute.name();
+      }
+      if (attribute.has_g()) {
+        if (std::string found = FirstExternalTensor(attribute.g()); !found.empty()) return found;
+      }
+      for (const onnx::GraphProto& subgraph : attribute.graphs()) {
+        if (std::string found = FirstExternalTensor(subgraph); !found.empty()) return found;
+      }
+    }
+  }
+  return "";
+}
+
 StatusOr<IoSignature> SignatureOf(const onnx::GraphProto& graph) {
   std::unordered_set<std::string> initializers;
   for (const onnx::TensorProto& init : graph.initializer()) initializers.insert(init.name());
@@ -82,15 +113,48 @@ StatusOr<IoSignature> SignatureOf(const onnx::GraphProto& graph) {
   return signature;
 }
 
+// Why libonnx cannot judge `model` (it was made by newer tools than libonnx knows: a higher IR
+// version or default-domain opset), or empty when it can.
+std::string NewerThanLibonnx(const onnx::ModelProto& model) {
+  if (model.ir_version() > onnx::IR_VERSION) {
+    return "IR version " + std::to_string(model.ir_version()) + " is newer than libonnx's " +
+           std::to_string(onnx::IR_VERSION);
+  }
+  const auto& known = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  const auto onnx_domain = known.find(onnx::ONNX_DOMAIN);
+  for (const onnx::OperatorSetIdProto& opset : model.opset_import()) {
+    if ((opset.domain().empty() || opset.domain() == "ai.onnx") && onnx_domain != known.end() &&
+        opset.version() > onnx_domain->second.second) {
+      return "opset " + std::to_string(opset.version()) + " is newer than libonnx's " +
+             std::to_string(onnx_domain->second.second);
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
-StatusOr<IoSignature> CheckOnnxModel(std::string_view serialized_model) {
+StatusOr<OnnxModelCheck> CheckOnnxModel(std::string_view serialized_model) {
   if (serialized_model.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     return InvalidArgument("ONNX model is larger than protobuf's 2 GiB limit");
   }
   onnx::ModelProto model;
   if (!model.ParseFromArray(serialized_model.data(), static_cast<int>(serialized_model.size()))) {
     return InvalidArgument("not an ONNX model: the protobuf does not parse as a ModelProto");
+  }
+  // The runtime loads the model from memory: external data would be resolved against the
+  // service's working directory, not an upload's, so it is refused rather than looked for.
+  if (const std::string external = FirstExternalTensor(model.graph()); !external.empty()) {
+    return InvalidArgument("ONNX tensor '" + external +
+                           "' keeps its data in an external file: external data is not "
+                           "supported, the weights must be inside the .onnx file");
+  }
+  OnnxModelCheck check;
+  if (const std::string newer = NewerThanLibonnx(model); !newer.empty()) {
+    check.skipped = "libonnx " + std::string(ONNX_VERSION_STRING_FOR_MESSAGES) +
+                    " did not check the model: " + newer;
+    ASSIGN_OR_RETURN(check.signature, SignatureOf(model.graph()));
+    return check;
   }
   try {
     onnx::checker::check_model(model);
@@ -104,7 +168,8 @@ StatusOr<IoSignature> CheckOnnxModel(std::string_view serialized_model) {
   } catch (const std::exception& e) {
     return InvalidArgument(std::string("ONNX shape inference: ") + e.what());
   }
-  return SignatureOf(model.graph());
+  ASSIGN_OR_RETURN(check.signature, SignatureOf(model.graph()));
+  return check;
 }
 
 }  // namespace mlops::runtime

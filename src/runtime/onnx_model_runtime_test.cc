@@ -18,9 +18,15 @@ TEST(OnnxModelRuntimeTest, DescribesTheCheckedModelWithDynamicDims) {
   OnnxModelRuntime runtime;
   auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
   ASSERT_TRUE(model.ok()) << model.status().ToString();
-  const IoSignature expected{
-      .inputs = {{.name = "input", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 4}}}},
-      .outputs = {{.name = "output", .type = ElementType::kFloat32, .shape = {{kDynamicDim, 2}}}}};
+  // Shapes and symbolic dimension names as the session's metadata gives them.
+  const IoSignature expected{.inputs = {{.name = "input",
+                                         .type = ElementType::kFloat32,
+                                         .shape = {{kDynamicDim, 4}},
+                                         .dim_names = {"batch", ""}}},
+                             .outputs = {{.name = "output",
+                                          .type = ElementType::kFloat32,
+                                          .shape = {{kDynamicDim, 2}},
+                                          .dim_names = {"batch", ""}}}};
   EXPECT_EQ((*model)->signature(), expected);
 }
 
@@ -69,6 +75,68 @@ TEST(OnnxModelRuntimeTest, FailsBytesThatAreNotAModel) {
   ASSERT_FALSE(model.ok());
   EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(model.status().message(), HasSubstr("not an ONNX model"));
+}
+
+TEST(OnnxModelRuntimeTest, LoadsThePinnedOnnxRuntime) {
+  auto version = LoadOnnxRuntime({});
+  ASSERT_TRUE(version.ok()) << version.status().ToString();
+  EXPECT_EQ(*version, "1.30.0");
+}
+
+TEST(OnnxModelRuntimeTest, SessionOptionsComeFromTheSettings) {
+  for (const char* level : {"disable", "basic", "extended", "all"}) {
+    OnnxRuntimeSettings settings;
+    settings.intra_op_threads = 1;
+    settings.inter_op_threads = 2;
+    settings.graph_optimization_level = level;
+    settings.cpu_memory_arena = false;
+    OnnxModelRuntime runtime(settings);
+    auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+    ASSERT_TRUE(model.ok()) << level << ": " << model.status().ToString();
+    auto inputs = GenerateInputs((*model)->signature().inputs, {.dynamic_dim_size = 2});
+    ASSERT_TRUE(inputs.ok());
+    auto outputs = (*model)->Run(*inputs);
+    ASSERT_TRUE(outputs.ok()) << level << ": " << outputs.status().ToString();
+    EXPECT_EQ((*outputs)[0].shape, (std::vector<std::int64_t>{2, 2}));
+  }
+}
+
+TEST(OnnxModelRuntimeTest, RejectsAnUnknownOptimisationLevel) {
+  OnnxRuntimeSettings settings;
+  settings.graph_optimization_level = "maximal";
+  OnnxModelRuntime runtime(settings);
+  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(), HasSubstr("'maximal'"));
+}
+
+TEST(OnnxModelRuntimeTest, RejectsInputsOfTheWrongTypeOrSize) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(FunctionalCorpus("tiny_gemm_relu.onnx"));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto inputs = GenerateInputs((*model)->signature().inputs, {.dynamic_dim_size = 1});
+  ASSERT_TRUE(inputs.ok());
+  Tensor truncated = (*inputs)[0];
+  truncated.data.pop_back();
+  auto outputs = (*model)->Run({truncated});
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_THAT(outputs.status().message(), HasSubstr("holds 15 bytes, its shape needs 16"));
+  Tensor as_int = (*inputs)[0];
+  as_int.type = ElementType::kInt32;
+  outputs = (*model)->Run({as_int});
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_EQ(outputs.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(outputs.status().message(), HasSubstr("ONNX Runtime"));
+}
+
+TEST(OnnxModelRuntimeTest, RefusesExternalDataRatherThanLookingForIt) {
+  OnnxModelRuntime runtime;
+  auto model = runtime.Load(std::filesystem::path(MLOPS_SOURCE_DIR) /
+                            "tests/corpus/security/benign/external_inside.onnx");
+  ASSERT_FALSE(model.ok());
+  EXPECT_EQ(model.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(model.status().message(), HasSubstr("external data is not supported"));
 }
 
 TEST(OnnxModelRuntimeTest, MissingFileIsNotFound) {

@@ -59,10 +59,13 @@ bool HasTorchscriptRuntime() {
 #endif
 }
 
-StatusOr<std::unique_ptr<ModelRuntime>> MakeModelRuntime(ModelFormat format) {
+StatusOr<std::unique_ptr<ModelRuntime>> MakeModelRuntime(ModelFormat format,
+                                                         const RuntimeSettings& settings) {
   switch (format) {
     case ModelFormat::kOnnx:
-      return std::unique_ptr<ModelRuntime>(std::make_unique<OnnxModelRuntime>());
+      RETURN_IF_ERROR(ValidateOnnxRuntimeSettings(settings.onnx));
+      RETURN_IF_ERROR(LoadOnnxRuntime(settings.onnx).status());
+      return std::unique_ptr<ModelRuntime>(std::make_unique<OnnxModelRuntime>(settings.onnx));
     case ModelFormat::kPytorchTorchscript:
       return MakeTorchscriptRuntime();
     default:

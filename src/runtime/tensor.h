@@ -44,6 +44,10 @@ struct TensorSpec {
   ElementType type = ElementType::kUnknown;
   // nullopt when even the rank is unknown; kDynamicDim for each open dimension.
   std::optional<std::vector<std::int64_t>> shape;
+  // The model's names for its symbolic dimensions ("batch", "sequence"), one per dimension of
+  // `shape`, "" where a dimension has none; empty when the model names none. Informational:
+  // signatures are matched on names, types and shapes only.
+  std::vector<std::string> dim_names;
 
   bool operator==(const TensorSpec&) const = default;
 };

@@ -17,7 +17,7 @@ from onnx import TensorProto, helper, numpy_helper
 import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "functional")
-OPSET = 13  # OpenCV 4.6's ONNX importer and libonnx 1.12 both support it.
+OPSET = 13  # ONNX Runtime and libonnx 1.12 both support it.
 IR_VERSION = 7  # the IR version of opset 13
 
 

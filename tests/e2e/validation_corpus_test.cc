@@ -3,27 +3,13 @@
 // Malicious models end VALIDATION_FAILED with a security_artifact finding naming the cause;
 // benign ones end VALIDATED, ONNX and TorchScript ones after a real load and inference, in a
 // child process per scan (the default) or in the server's own.
-#include <chrono>
-#include <thread>
-
+#include "corpus_util.h"
 #include "harness.h"
 
 namespace mlops::e2e {
 namespace {
 
 using nlohmann::json;
-
-// The metadata the shipped content policy asks of every version (config/content_policy.json).
-json WellDescribed(json parameters = json::object()) {
-  parameters["license"] = "Apache-2.0";
-  parameters["intended_use"] = "Draft illustrations for internal marketing mock-ups";
-  parameters["model_card"] =
-      "# Corpus model\n## Intended Use\nA tiny test model standing in for a creative model; it "
-      "turns four numbers into two.\n## Limitations\nIt knows nothing about images, people or "
-      "text and must not be used for anything real.\n## Training Data\nRandom weights drawn "
-      "from a seeded generator; no data of any person.\n";
-  return parameters;
-}
 
 struct CorpusCase {
   std::string name;  // test name
@@ -54,25 +40,8 @@ class ValidationCorpusTest : public ModelServerTest,
     ModelServerTest::SetUp();
   }
 
-  // Polls the version until the pipeline has decided; returns it.
   json WaitForDecision(const std::string& version_id) const {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    json version;
-    while (std::chrono::steady_clock::now() < deadline) {
-      version = admin_->Get(Api("/models/versions/" + version_id)).json();
-      if (version.value("status", "") != "PENDING_VALIDATION") return version;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "no decision in time: " << version.dump();
-    return version;
-  }
-
-  json ResultOf(const json& results, const std::string& scan_type) const {
-    for (const json& result : results) {
-      if (result["scan_type"] == scan_type) return result;
-    }
-    ADD_FAILURE() << "no " << scan_type << " result in " << results.dump();
-    return json::object();
+    return WaitForValidationDecision(*admin_, version_id);
   }
 };
 
@@ -108,8 +77,8 @@ TEST_P(ValidationCorpusTest, UploadIsValidatedToItsDecision) {
   EXPECT_NE(decision.dump().find(artifact["id"].get<std::string>()), std::string::npos)
       << "the decision does not name the failing result: " << decision.dump();
   // The full report, downloaded through the API, names the finding and where it is.
-  HttpResult report = admin_->Get(Api("/validation/results/" + artifact["id"].get<std::string>() +
-                                      "/report"));
+  HttpResult report =
+      admin_->Get(Api("/validation/results/" + artifact["id"].get<std::string>() + "/report"));
   ASSERT_EQ(report.status, 200) << report.body;
   const json full_report = report.json();
   bool found = false;
@@ -130,8 +99,8 @@ INSTANTIATE_TEST_SUITE_P(
                    "VALIDATED"},
         CorpusCase{"TorchScriptModel", "functional/tiny_linear.torchscript.pt",
                    "PYTORCH_TORCHSCRIPT", WellDescribed(kTorchSignature), "VALIDATED"},
-        CorpusCase{"OnnxModelInProcess", "functional/tiny_gemm_relu.onnx", "ONNX",
-                   WellDescribed(), "VALIDATED", "", "", "", false},
+        CorpusCase{"OnnxModelInProcess", "functional/tiny_gemm_relu.onnx", "ONNX", WellDescribed(),
+                   "VALIDATED", "", "", "", false},
         CorpusCase{"TorchScriptModelInProcess", "functional/tiny_linear.torchscript.pt",
                    "PYTORCH_TORCHSCRIPT", WellDescribed(kTorchSignature), "VALIDATED", "", "", "",
                    false},
@@ -150,8 +119,8 @@ INSTANTIATE_TEST_SUITE_P(
                    WellDescribed(), "VALIDATION_FAILED", "disallowed_global", "posix.system"},
         CorpusCase{"ZipWithDotDotEntry", "security/malicious/zip_slip.zip", "OTHER",
                    WellDescribed(), "VALIDATION_FAILED", "unsafe_zip_path", "../evil"},
-        CorpusCase{"ZipWithSymlink", "security/malicious/zip_symlink.zip", "OTHER",
-                   WellDescribed(), "VALIDATION_FAILED", "zip_symlink", "model/weights.bin"},
+        CorpusCase{"ZipWithSymlink", "security/malicious/zip_symlink.zip", "OTHER", WellDescribed(),
+                   "VALIDATION_FAILED", "zip_symlink", "model/weights.bin"},
         CorpusCase{"ZipBomb", "security/malicious/zip_bomb.zip", "OTHER", WellDescribed(),
                    "VALIDATION_FAILED", "zip_bomb", "zeros.bin"},
         CorpusCase{"OnnxEscapingExternalData", "security/malicious/escaping_external_data.onnx",

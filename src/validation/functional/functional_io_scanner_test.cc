@@ -35,8 +35,10 @@ TEST(FunctionalIoScannerTest, BenignOnnxPassesAndReportsItsSignature) {
   EXPECT_THAT(outcome.summary, HasSubstr("ONNX checker"));
   ASSERT_TRUE(outcome.io_signature.has_value());
   EXPECT_EQ(nlohmann::json::parse(*outcome.io_signature), nlohmann::json::parse(R"({
-      "inputs": [{"name": "input", "dtype": "float32", "shape": [-1, 4]}],
-      "outputs": [{"name": "output", "dtype": "float32", "shape": [-1, 2]}]})"));
+      "inputs": [{"name": "input", "dtype": "float32", "shape": [-1, 4],
+                  "dim_names": ["batch", null]}],
+      "outputs": [{"name": "output", "dtype": "float32", "shape": [-1, 2],
+                   "dim_names": ["batch", null]}]})"));
   const auto details = nlohmann::json::parse(outcome.details);
   EXPECT_EQ(details["inputs"], 1);
   EXPECT_EQ(details["outputs"], 1);

@@ -62,6 +62,13 @@ nlohmann::json TensorSpecsToJson(const std::vector<TensorSpec>& specs) {
     list.push_back({{"name", spec.name},
                     {"dtype", runtime::ToString(spec.type)},
                     {"shape", spec.shape ? nlohmann::json(*spec.shape) : nlohmann::json()}});
+    if (!spec.dim_names.empty()) {
+      nlohmann::json names = nlohmann::json::array();
+      for (const std::string& name : spec.dim_names) {
+        names.push_back(name.empty() ? nlohmann::json() : nlohmann::json(name));
+      }
+      list.back()["dim_names"] = std::move(names);
+    }
   }
   return list;
 }

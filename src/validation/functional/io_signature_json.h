@@ -22,7 +22,8 @@ struct DeclaredSignature {
 JsonText DumpJson(const nlohmann::json& value);
 
 // {"inputs":[{"name","dtype","shape"}],"outputs":[...]}; an unknown type is "unknown", an
-// unknown rank a null shape, a dynamic dimension -1.
+// unknown rank a null shape, a dynamic dimension -1. A spec whose model names its symbolic
+// dimensions also has "dim_names" (a name or null per dimension).
 nlohmann::json IoSignatureToJson(const runtime::IoSignature& signature);
 nlohmann::json TensorSpecsToJson(const std::vector<runtime::TensorSpec>& specs);
 // The same form for concrete tensors (generated inputs, run outputs): their actual shapes.

@@ -23,19 +23,34 @@ StatusOr<ModelRunParameters> ParseModelRunParameters(const nlohmann::json& param
     }
     run.dynamic_dim_size = size->get<std::int64_t>();
   }
+  ASSIGN_OR_RETURN(run.test_vectors, ParseTestVectors(parameters));
   return run;
 }
 
 StatusOr<PreparedModel> PrepareModel(const ScanSubject& subject,
                                      const ModelRunParameters& parameters,
-                                     runtime::InputGenerationOptions options) {
+                                     runtime::InputGenerationOptions options,
+                                     const runtime::RuntimeSettings& runtime_settings) {
   ASSIGN_OR_RETURN(std::unique_ptr<runtime::ModelRuntime> runtime,
-                   runtime::MakeModelRuntime(subject.version.model_format));
+                   runtime::MakeModelRuntime(subject.version.model_format, runtime_settings));
   PreparedModel prepared;
   ASSIGN_OR_RETURN(prepared.model, runtime->Load(subject.artifact_file));
   ASSIGN_OR_RETURN(prepared.input_specs,
                    ResolveInputSpecs(prepared.model->signature().inputs,
                                      parameters.declared.value_or(DeclaredSignature{})));
+  if (parameters.test_vectors) {
+    for (std::size_t i = 0; i < parameters.test_vectors->vectors.size(); ++i) {
+      StatusOr<std::vector<runtime::Tensor>> ordered = OrderInputs(
+          prepared.model->signature().inputs, parameters.test_vectors->vectors[i].inputs);
+      if (!ordered.ok()) {
+        return InvalidArgument("parameters.test_vectors[" + std::to_string(i) +
+                               "]: " + ordered.status().message());
+      }
+      prepared.vector_inputs.push_back(std::move(*ordered));
+    }
+    prepared.inputs = prepared.vector_inputs.front();
+    return prepared;
+  }
   if (parameters.dynamic_dim_size) options.dynamic_dim_size = *parameters.dynamic_dim_size;
   ASSIGN_OR_RETURN(prepared.inputs, runtime::GenerateInputs(prepared.input_specs, options));
   return prepared;

@@ -8,7 +8,9 @@
 #include "common/status.h"
 #include "runtime/input_generator.h"
 #include "runtime/model_runtime.h"
+#include "runtime/runtime_factory.h"
 #include "validation/functional/io_signature_json.h"
+#include "validation/functional/test_vectors.h"
 #include "validation/scanner.h"
 
 namespace mlops::validation {
@@ -23,6 +25,8 @@ struct ModelRunParameters {
   std::optional<DeclaredSignature> declared;
   // parameters.dynamic_dim_size: the size for dynamic dimensions the declaration leaves open.
   std::optional<std::int64_t> dynamic_dim_size;
+  // parameters.test_vectors: inputs to run and the outputs they must give.
+  std::optional<TestVectorSet> test_vectors;
 };
 
 // Returns InvalidArgument naming the malformed field.
@@ -34,15 +38,21 @@ struct PreparedModel {
   // The model's inputs, with what it leaves open filled in from the declared signature;
   // dimensions still dynamic here are the dynamic size in `inputs`.
   std::vector<runtime::TensorSpec> input_specs;
+  // The inputs to run: the first test vector's when the version declares test vectors (their
+  // shapes are the uploader's, valid for the model), generated ones otherwise.
   std::vector<runtime::Tensor> inputs;
+  // Each test vector's inputs in the model's input order (empty without test vectors).
+  std::vector<std::vector<runtime::Tensor>> vector_inputs;
 };
 
-// Loads the subject's artifact into the runtime for its format and generates inputs. Returns
-// NotImplemented when this build has no runtime for the format (a scan to skip), and the
-// runtime's or generator's error otherwise (a model that fails).
+// Loads the subject's artifact into the runtime for its format and generates inputs (or takes
+// the test vectors'). Returns NotImplemented when this build has no runtime for the format or
+// its library is not installed (a scan to skip), and the runtime's, generator's or test
+// vectors' error otherwise (a model that fails).
 StatusOr<PreparedModel> PrepareModel(const ScanSubject& subject,
                                      const ModelRunParameters& parameters,
-                                     runtime::InputGenerationOptions options);
+                                     runtime::InputGenerationOptions options,
+                                     const runtime::RuntimeSettings& runtime_settings);
 
 // The outcome of a scan stopped by `status`: SKIPPED for NotImplemented (no runtime), FAILED
 // with the message otherwise.

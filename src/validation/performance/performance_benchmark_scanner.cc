@@ -46,7 +46,8 @@ ScanOutcome PerformanceBenchmarkScanner::Benchmark(const ScanSubject& subject) c
   if (!run_parameters.ok()) return OutcomeForError(run_parameters.status());
   StatusOr<BenchmarkParameters> benchmark = ParseBenchmarkParameters(*parameters);
   if (!benchmark.ok()) return OutcomeForError(benchmark.status());
-  StatusOr<PreparedModel> prepared = PrepareModel(subject, *run_parameters, settings_.inputs);
+  StatusOr<PreparedModel> prepared =
+      PrepareModel(subject, *run_parameters, settings_.inputs, settings_.runtime);
   if (!prepared.ok()) return OutcomeForError(prepared.status());
 
   const int requested = benchmark->iterations.value_or(settings_.iterations);
@@ -64,7 +65,8 @@ ScanOutcome PerformanceBenchmarkScanner::Benchmark(const ScanSubject& subject) c
   details["violations"] = violations;
   nlohmann::json report = details;
   report["iterations_requested"] = requested;
-  report["generated_inputs"] = TensorsToJson(prepared->inputs);
+  report[run_parameters->test_vectors ? "test_vector_inputs" : "generated_inputs"] =
+      TensorsToJson(prepared->inputs);
   report["latencies_ms"] = timings->latencies_ms;
 
   ScanOutcome outcome;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "runtime/input_generator.h"
+#include "runtime/runtime_factory.h"
 #include "validation/scanner.h"
 
 namespace mlops::validation {
@@ -13,10 +14,13 @@ struct PerformanceBenchmarkSettings {
   // The most timed runs parameters.benchmark_iterations may ask for; more are capped.
   int max_iterations = 10000;
   runtime::InputGenerationOptions inputs;
+  // How the runtimes are set up (ONNX Runtime's threads, optimisation level, arena).
+  runtime::RuntimeSettings runtime;
 };
 
 // performance_benchmark: loads the model as functional_io does, runs it warmup_runs times, then
-// times N sequential single-thread inferences on the same generated inputs and reports
+// times N sequential inferences on the same inputs (the first test vector's when the version
+// declares test vectors, generated ones otherwise) and reports
 // p50/p95/p99 latency and throughput, FAILED naming each threshold in the version's parameters
 // (max_p50_ms, max_p95_ms, max_p99_ms, min_throughput_per_s) the figures violate. SKIPPED for
 // formats without a local runtime in this build. Thread-safe; concurrent scans share the CPU,
@@ -24,7 +28,7 @@ struct PerformanceBenchmarkSettings {
 class PerformanceBenchmarkScanner final : public Scanner {
  public:
   explicit PerformanceBenchmarkScanner(PerformanceBenchmarkSettings settings = {})
-      : settings_(settings) {}
+      : settings_(std::move(settings)) {}
 
   ScanType type() const override { return ScanType::kPerformanceBenchmark; }
   ScanOutcome Scan(const ScanSubject& subject) override;

@@ -15,8 +15,23 @@ using testing::CorpusSubject;
 using ::testing::HasSubstr;
 
 ScanOutcome Benchmark(const CorpusSubject& corpus, int iterations = 20) {
-  PerformanceBenchmarkScanner scanner({.warmup_runs = 2, .iterations = iterations, .inputs = {}});
+  PerformanceBenchmarkScanner scanner(
+      {.warmup_runs = 2, .iterations = iterations, .inputs = {}, .runtime = {}});
   return scanner.Scan(corpus.subject());
+}
+
+TEST(PerformanceBenchmarkScannerTest, TimesTheFirstTestVectorsInputsWhenDeclared) {
+  // Generated inputs would give this Conv1d model a one-sample waveform (its time axis is
+  // dynamic); the version's first test vector has 400 samples, a shape it is meant for.
+  const CorpusSubject corpus(
+      "conv1d_audio.onnx", ModelFormat::kOnnx,
+      testing::ReadTextFile(testing::OnnxModelCorpus("conv1d_audio.vectors.json")),
+      testing::OnnxModelCorpus("conv1d_audio.onnx"));
+  const ScanOutcome outcome = Benchmark(corpus);
+  ASSERT_EQ(outcome.status, ValidationStatus::kPassed) << outcome.summary;
+  const auto report = nlohmann::json::parse(outcome.report);
+  EXPECT_EQ(report["test_vector_inputs"][0]["shape"], nlohmann::json::parse("[1, 1, 400]"));
+  EXPECT_FALSE(report.contains("generated_inputs"));
 }
 
 TEST(PerformanceBenchmarkScannerTest, IsThePerformanceBenchmarkScan) {
@@ -72,7 +87,7 @@ TEST(PerformanceBenchmarkScannerTest, AnImpossibleThroughputFailsNamingIt) {
 
 TEST(PerformanceBenchmarkScannerTest, TheVersionMayAskForMoreIterationsUpToTheCap) {
   PerformanceBenchmarkScanner scanner(
-      {.warmup_runs = 0, .iterations = 5, .max_iterations = 40, .inputs = {}});
+      {.warmup_runs = 0, .iterations = 5, .max_iterations = 40, .inputs = {}, .runtime = {}});
   const ScanOutcome asked = scanner.Scan(
       CorpusSubject("tiny_gemm_relu.onnx", ModelFormat::kOnnx, R"({"benchmark_iterations": 30})")
           .subject());
