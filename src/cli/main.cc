@@ -28,6 +28,14 @@ int main(int argc, char** argv) {
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending metadata migrations and exit");
   migrate->footer(mlops::SettingsHelp());
 
+  // The documents of the settings table, printed without reading any configuration.
+  CLI::App* config_docs = app.add_subcommand("config", "Print the settings as documents");
+  config_docs->require_subcommand(1);
+  CLI::App* env_example = config_docs->add_subcommand(
+      "env-example", "Print a .env file with every setting commented out at its default");
+  CLI::App* markdown =
+      config_docs->add_subcommand("markdown", "Print the README's tables of settings");
+
   // Internal, hidden from --help: what the service runs for each isolated scan.
   std::string scan_type_name;
   CLI::App* scan_child = app.add_subcommand(mlops::validation::kScanChildCommand,
@@ -36,6 +44,14 @@ int main(int argc, char** argv) {
   scan_child->add_option("scan_type", scan_type_name, "The scan type")->required();
 
   CLI11_PARSE(app, argc, argv);
+  if (*env_example) {
+    std::cout << mlops::EnvExample();
+    return 0;
+  }
+  if (*markdown) {
+    std::cout << mlops::SettingsMarkdown();
+    return 0;
+  }
 
   auto config = mlops::LoadConfig(mlops::ReadEnvironment());
   if (!config.ok()) {

@@ -231,7 +231,9 @@ constexpr int kDay = 24 * kHour;
 using G = SettingGroup;
 
 // THE TABLE. Adding a setting is adding one entry here, where it is to be listed, and its field to
-// Config: parsing and `mlops serve --help` follow from it.
+// Config: parsing, `mlops serve --help`, .env.example and the README's tables follow from it.
+// Then run `make settings-docs` to rewrite .env.example and the README's tables, and commit them
+// (settings_docs_test and the e2e SettingsE2eTest fail until you do).
 // - name: the variable; aliases: other names read when it is unset, in order of precedence.
 // - group: the section it is listed in (a new one: SettingGroup and SettingGroupTitle).
 // - secret: never shown; may come from <NAME>_FILE; errors do not echo its value.

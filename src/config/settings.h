@@ -12,8 +12,8 @@
 namespace mlops {
 
 // The table of settings (settings.cc) is the one place a setting is declared: LoadConfig parses
-// the environment with it, and `mlops serve --help` is rendered from it (settings_docs.h).
-// Immutable after start; safe from any thread.
+// the environment with it, and `mlops serve --help`, `.env.example` and the README's settings
+// tables are rendered from it (settings_docs.h). Immutable after start; safe from any thread.
 
 // Where a setting is listed, in this order.
 enum class SettingGroup { kService, kStorage, kHttp, kValidation, kScanning };
