@@ -4,7 +4,7 @@ FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build run run-scaled test fuzz bench clean
+.PHONY: deps build run run-scaled test fuzz bench settings-docs clean
 
 deps:
 	@scripts/install-deps.sh
@@ -35,6 +35,10 @@ fuzz: deps
 
 bench: build
 	bench/run.sh $(BUILD_DIR)
+
+# .env.example and the README's settings tables, from the table in src/config/settings.cc.
+settings-docs: build
+	scripts/update-settings-docs.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

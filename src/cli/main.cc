@@ -1,5 +1,4 @@
 #include <iostream>
-#include <sstream>
 
 #include <CLI/CLI.hpp>
 
@@ -7,21 +6,8 @@
 #include "cli/serve_command.h"
 #include "common/logging.h"
 #include "config/config.h"
+#include "config/settings_docs.h"
 #include "validation/isolation/isolated_scanner.h"
-
-namespace {
-
-std::string SettingsHelp() {
-  std::ostringstream out;
-  out << "\nConfiguration (environment variables, or a .env file in the working directory):\n";
-  for (const auto& s : mlops::SettingDocs()) {
-    out << "  " << s.name << " (default " << s.default_value << ")\n      " << s.description
-        << "\n";
-  }
-  return out.str();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"mlops: the CreativeFlow MLOps service and its client"};
@@ -37,10 +23,18 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve->add_option("--port-file", serve_flags.port_file,
                     "Write the bound port to this file once listening");
-  serve->footer(SettingsHelp());
+  serve->footer(mlops::SettingsHelp());
 
   CLI::App* migrate = app.add_subcommand("migrate", "Apply pending metadata migrations and exit");
-  migrate->footer(SettingsHelp());
+  migrate->footer(mlops::SettingsHelp());
+
+  // The documents of the settings table, printed without reading any configuration.
+  CLI::App* config_docs = app.add_subcommand("config", "Print the settings as documents");
+  config_docs->require_subcommand(1);
+  CLI::App* env_example = config_docs->add_subcommand(
+      "env-example", "Print a .env file with every setting commented out at its default");
+  CLI::App* markdown =
+      config_docs->add_subcommand("markdown", "Print the README's tables of settings");
 
   // Internal, hidden from --help: what the service runs for each isolated scan.
   std::string scan_type_name;
@@ -50,6 +44,14 @@ int main(int argc, char** argv) {
   scan_child->add_option("scan_type", scan_type_name, "The scan type")->required();
 
   CLI11_PARSE(app, argc, argv);
+  if (*env_example) {
+    std::cout << mlops::EnvExample();
+    return 0;
+  }
+  if (*markdown) {
+    std::cout << mlops::SettingsMarkdown();
+    return 0;
+  }
 
   auto config = mlops::LoadConfig(mlops::ReadEnvironment());
   if (!config.ok()) {

@@ -12,7 +12,9 @@
 namespace mlops {
 
 // Service configuration, read from the environment (and an optional .env file) with the seed's
-// names. Defaults give the embedded shape: SQLite and artifacts under MLOPS_DATA_DIR.
+// names. Defaults give the embedded shape: SQLite and artifacts under MLOPS_DATA_DIR. Each field
+// is set by one entry of the table in config/settings.cc, whose documented default must match the
+// initializer here (settings_test checks).
 struct Config {
   std::string service_host = "127.0.0.1";
   int service_port = 8000;
@@ -94,22 +96,13 @@ struct Config {
   // The local directories the service writes to: data_dir (the embedded SQLite file and
   // artifacts), and the SQLite file's directory when DATABASE_URL puts it elsewhere.
   std::vector<std::string> LocalDataDirs() const;
+
+  bool operator==(const Config&) const = default;
 };
 
-// One documented setting, for `mlops serve --help` and the README.
-struct SettingDoc {
-  std::string name;
-  std::string default_value;
-  std::string description;
-};
-const std::vector<SettingDoc>& SettingDocs();
-
-// Parses a list of scan types: a JSON object {"scan_types": [...]} or a comma-separated list.
-// INVALID_ARGUMENT naming `setting` for an unknown type or a malformed value.
-StatusOr<std::vector<ScanType>> ParseScanTypes(const std::string& setting, const std::string& text);
-
-// Reads the configuration from `env` (variables win over the .env file's). INVALID_ARGUMENT
-// naming the variable for a malformed value.
+// Reads the configuration from `env` (variables win over the .env file's), by the table of
+// settings (config/settings.h), which says what each variable means and accepts. INVALID_ARGUMENT
+// naming the variable for a malformed value, and for a secret's <NAME>_FILE that cannot be read.
 StatusOr<Config> LoadConfig(const std::map<std::string, std::string>& env);
 
 // The process environment merged over the file at `dotenv_path` (KEY=VALUE lines, # comments,
