@@ -11,8 +11,9 @@
 
 namespace mlops {
 
-// Service configuration, read from the environment (and an optional .env file) with the seed's
-// names. Defaults give the embedded shape: SQLite and artifacts under MLOPS_DATA_DIR.
+// Service configuration, read from the environment (and an optional .env file) with the names of
+// README.md "Configuration" (`mlops serve --help` lists every one). Defaults give the embedded
+// shape: SQLite and artifacts under MLOPS_DATA_DIR.
 struct Config {
   std::string service_host = "127.0.0.1";
   int service_port = 8000;
