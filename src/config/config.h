@@ -11,10 +11,10 @@
 
 namespace mlops {
 
-// Service configuration, read from the environment (and an optional .env file) with the seed's
-// names. Defaults give the embedded shape: SQLite and artifacts under MLOPS_DATA_DIR. Each field
-// is set by one entry of the table in config/settings.cc, whose documented default must match the
-// initializer here (settings_test checks).
+// Service configuration, read from the environment (and an optional .env file) with the names of
+// README.md "Configuration". Defaults give the embedded shape: SQLite and artifacts under
+// MLOPS_DATA_DIR. Each field is set by one entry of the table in config/settings.cc, whose
+// documented default must match the initializer here (settings_test checks).
 struct Config {
   std::string service_host = "127.0.0.1";
   int service_port = 8000;

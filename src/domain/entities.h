@@ -15,7 +15,7 @@ namespace mlops {
 // the text is a JSON object.
 using JsonText = std::string;
 
-// The seed's AIModel.
+// A registered model (docs/http-api.md "model").
 struct Model {
   std::string id;
   std::string name;
@@ -26,7 +26,7 @@ struct Model {
   TimestampMs updated_at = 0;
 };
 
-// The seed's AIModelVersion, plus what we learn about its artifact while storing it.
+// A model version (docs/http-api.md "version"), with what we learn about its artifact.
 struct ModelVersion {
   std::string id;
   std::string model_id;
@@ -49,8 +49,8 @@ struct ModelVersion {
   std::optional<JsonText> validation_decision;
 };
 
-// The seed's ValidationResult: one scan of one version, created PENDING by a trigger and
-// finished by the job that runs the scan.
+// A validation result (docs/http-api.md "Validation"): one scan of one version, created PENDING by
+// a trigger and finished by the job that runs the scan.
 struct ValidationResult {
   std::string id;
   std::string model_version_id;
@@ -80,7 +80,7 @@ struct ValidationJob {
   TimestampMs updated_at = 0;
 };
 
-// The seed's ModelFeedback.
+// Feedback on a version (docs/http-api.md "Feedback").
 struct Feedback {
   std::string id;
   std::string model_version_id;

@@ -6,7 +6,7 @@
 
 namespace mlops {
 
-// The seed's enums (domain/enums.py); their names are the wire values.
+// The enums of the HTTP API (docs/http-api.md); their names are the wire values.
 enum class ModelVersionStatus {
   kStaging,
   kPendingValidation,
@@ -30,7 +30,7 @@ enum class DeploymentStatus {
 
 enum class ValidationStatus { kPending, kRunning, kPassed, kFailed, kWarning, kSkipped };
 
-// The kinds of validation scan. Their wire values are the seed's lower-case scan_type strings.
+// The kinds of validation scan. Their wire values are the lower-case scan_type strings.
 enum class ScanType {
   kSecurityArtifact,
   kSecurityContainer,

@@ -10,7 +10,7 @@ namespace {
 
 using S = ModelVersionStatus;
 
-// API.md's table, written out independently of the implementation.
+// docs/http-api.md "Version lifecycle", written out independently of the implementation.
 const std::set<std::pair<S, S>> kUserAllowed = {
     {S::kStaging, S::kPendingValidation},   {S::kStaging, S::kArchived},
     {S::kPendingValidation, S::kArchived},  {S::kValidationFailed, S::kPendingValidation},

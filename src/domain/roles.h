@@ -6,7 +6,7 @@
 
 namespace mlops {
 
-// Who may do what (API.md "Authentication and roles").
+// Who may do what (docs/http-api.md "Authentication and roles").
 enum class Role { kAdmin, kModelManager, kViewer, kFeedbackWriter };
 
 // What a route needs; each route declares exactly one.

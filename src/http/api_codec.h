@@ -15,9 +15,9 @@
 
 namespace mlops::http {
 
-// JSON request bodies of API.md, decoded and type-checked. Each returns MALFORMED for text that is
-// not JSON and INVALID_ARGUMENT naming the first field that is missing, of the wrong type or not
-// an allowed value. Value rules (name syntax, ranges) are the services' job.
+// JSON request bodies of docs/http-api.md, decoded and type-checked. Each returns MALFORMED for
+// text that is not JSON and INVALID_ARGUMENT naming the first field that is missing, of the wrong
+// type or not an allowed value. Value rules (name syntax, ranges) are the services' job.
 StatusOr<NewModel> DecodeNewModel(std::string_view body);
 StatusOr<ModelPatch> DecodeModelPatch(std::string_view body);
 StatusOr<NewVersion> DecodeNewVersion(std::string_view body);
@@ -33,7 +33,7 @@ struct NewApiKey {
 };
 StatusOr<NewApiKey> DecodeNewApiKey(std::string_view body);
 
-// Response bodies, with API.md's field names in the seed's order.
+// Response bodies, with the field names of docs/http-api.md in its order.
 void WriteJson(JsonWriter& w, const Model& m);
 void WriteJson(JsonWriter& w, const ModelVersion& v);
 void WriteJson(JsonWriter& w, const Feedback& f);

@@ -8,7 +8,7 @@
 
 namespace mlops::http {
 
-// The one mapping from status codes to HTTP status codes (API.md "Errors").
+// The one mapping from status codes to HTTP status codes (docs/http-api.md "Errors").
 int HttpStatusFor(StatusCode code);
 
 // `{"detail": message}` with the mapped HTTP status. INTERNAL errors are answered with a generic

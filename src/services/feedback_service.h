@@ -18,7 +18,7 @@ struct NewFeedback {
   std::optional<JsonText> feedback_data;
 };
 
-// User feedback on model versions (seed 3.3.6). Thread-safe.
+// User feedback on model versions (docs/http-api.md "Feedback"). Thread-safe.
 class FeedbackService {
  public:
   explicit FeedbackService(MetadataStore& store) : store_(store) {}

@@ -27,7 +27,7 @@ struct ModelPatch {
   bool clear_owner_id = false;
 };
 
-// Models and versions: registration, lookup and the version lifecycle (seed 3.3.1).
+// Models and versions: registration, lookup and the version lifecycle (docs/http-api.md "Models").
 // Thread-safe; every change is one metadata transaction.
 class RegistryService {
  public:

@@ -14,7 +14,7 @@
 
 namespace mlops {
 
-// The version_details part of an upload (API.md).
+// The version_details part of an upload (docs/http-api.md "Upload").
 struct NewVersion {
   std::string version_string;
   std::optional<std::string> description;
@@ -57,9 +57,9 @@ class VersionUpload {
   ValidationService* validation_;
 };
 
-// Registers new versions with their artifacts (seed 3.3.2). With a ValidationService, a new
-// version is queued for validation as that service's settings say (the trigger on upload).
-// Thread-safe.
+// Registers new versions with their artifacts (docs/http-api.md "Upload"). With a
+// ValidationService, a new version is queued for validation as that service's settings say (the
+// trigger on upload). Thread-safe.
 class UploadService {
  public:
   UploadService(MetadataStore& store, ArtifactStore& artifacts, UploadSettings settings,

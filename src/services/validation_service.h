@@ -22,8 +22,8 @@ struct ValidationReport {
   std::int64_t size_bytes = 0;
 };
 
-// Validation runs (seed 3.3.3): triggers queue one PENDING result and one job per scan type; the
-// jobs are run by ValidationJobRunner on a ValidationWorkerPool. Thread-safe.
+// Validation runs (docs/http-api.md "Validation"): triggers queue one PENDING result and one job
+// per scan type; the jobs are run by ValidationJobRunner on a ValidationWorkerPool. Thread-safe.
 //
 // Which versions may be (re)validated, and what happens to their status:
 // - STAGING and VALIDATION_FAILED move to PENDING_VALIDATION (the user transitions of

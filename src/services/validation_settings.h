@@ -19,7 +19,7 @@ struct ValidationSettings {
                                             ScanType::kContentSafety, ScanType::kSecurityContainer};
   ValidationPolicy policy;
   // A version uploaded in PENDING_VALIDATION is queued for the default pipeline in the upload's
-  // transaction (the seed's EnableAutomatedSecurityScanningTrigger).
+  // transaction (ENABLE_AUTOMATED_SECURITY_SCANNING_TRIGGER).
   bool trigger_on_upload = true;
   int workers = 2;
   // A RUNNING job's lease; its worker renews it every third of this. A crashed worker's job is

@@ -106,8 +106,8 @@ TEST_F(FeedbackTest, UnknownVersionIs404AndBadUuidsAre422) {
   EXPECT_EQ(admin_->Get(Api("/feedback/versions/not-a-uuid/summary")).status, 422);
 }
 
-// API.md: lists are in creation order, then id (feedback submitted within one millisecond is
-// ordered by id).
+// docs/http-api.md "Conventions": lists are in creation order, then id (feedback submitted within
+// one millisecond is ordered by id).
 TEST_F(FeedbackTest, ListIsInSubmissionOrderAndPaged) {
   std::vector<std::string> ids;
   for (int i = 1; i <= 5; ++i) {

@@ -1,5 +1,6 @@
 // Two `mlops serve` replicas on one PostgreSQL database and one bucket: conflicting requests
-// spread over both keep the invariants of API.md, every loser gets 409, nothing is stored twice.
+// spread over both keep the invariants of docs/http-api.md, every loser gets 409, nothing is stored
+// twice.
 #include <string>
 #include <thread>
 #include <vector>
