@@ -64,8 +64,8 @@ struct HttpResponse {
   long status = 0;
   // Header names in lower case; the last value wins. Only the final answer's headers (not
   // those of a 100 Continue).
-  std::map<std::string, std::string> headers;
-  std::string body;  // empty when a sink took it
+  std::map<std::string, std::string> headers{};
+  std::string body{};  // empty when a sink took it
 };
 
 struct HttpClientOptions {
