@@ -18,7 +18,7 @@ void GlobalInit() {
 
 bool IsTokenChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
-         std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+         (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
 bool IsToken(std::string_view text) {
@@ -43,8 +43,8 @@ Status CheckRequest(const HttpRequest& request) {
         h.value.find('\0') != std::string::npos) {
       return InvalidArgument("the value of HTTP header " + h.name + " has a line break");
     }
-    // curl 7.88 signs the "Name;" form an empty header is passed in under the name "name;",
-    // which is not the header it sends: the signature could never match.
+    // curl 7.88 signs the "Name;" line that sends an empty header as a header named "name;",
+    // which it does not send: S3 could never match the signature.
     if (h.value.empty() && request.sigv4) {
       return InvalidArgument("HTTP header " + h.name + " is empty: a SigV4 request cannot sign it");
     }
