@@ -19,13 +19,16 @@ namespace mlops::net {
 
 // Produces a request body piece by piece: writes up to `buffer.size()` bytes into `buffer` and
 // returns how many, 0 at the end of the body. An error aborts the request, and Send() returns it.
+// Called on the thread of Send(); it must not throw (curl's C frames are between).
 using BodySource = std::function<StatusOr<std::size_t>(std::span<char> buffer)>;
 
 // Consumes a response body piece by piece. An error aborts the transfer, and Send() returns it.
+// Called on the thread of Send(); it must not throw.
 using BodySink = std::function<Status(std::string_view chunk)>;
 
 // AWS Signature Version 4, computed by libcurl (CURLOPT_AWS_SIGV4) over the method, URL, every
-// header of the request and the payload hash, which is sent as x-amz-content-sha256.
+// header of the request and the payload hash, which is sent as x-amz-content-sha256 (curl 7.88
+// signs the query as written: give it in canonical form, sorted and URI-encoded).
 struct AwsSigV4 {
   std::string access_key;
   std::string secret_key;  // secret: never reported
