@@ -1,6 +1,5 @@
 #include "artifacts/s3/s3_artifact_store.h"
 
-#include <curl/curl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include "artifacts/s3/s3_multipart_writer.h"
 #include "artifacts/s3/s3_xml.h"
 #include "common/sha256.h"
+#include "net/http_client.h"
 
 // Runs against the S3 server named by MLOPS_TEST_S3_ENDPOINT (scripts/run-tests.sh starts
 // s3rver 3.7.1). s3rver's quirks, met here and worked around in the tests only:
@@ -268,7 +268,9 @@ TEST_F(S3ArtifactStoreTest, MultipartObjectRoundTripsWithItsDigest) {
   auto read = Get("m/1/model.onnx");
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(Sha256Hex(*read), info->sha256);
-  if (harness_->CanListUploads()) EXPECT_THAT(harness_->PendingUploadKeys(), IsEmpty());
+  if (harness_->CanListUploads()) {
+    EXPECT_THAT(harness_->PendingUploadKeys(), IsEmpty());
+  }
 }
 
 TEST_F(S3ArtifactStoreTest, ObjectOfExactlyOnePartIsComplete) {
@@ -338,7 +340,8 @@ TEST_F(S3ArtifactStoreTest, SweepKeepsUploadsAnotherReplicaMayStillBeWriting) {
   EXPECT_THAT(harness_->PendingUploadKeys(), ElementsAre("in-flight"));
   ASSERT_TRUE((*in_flight)->Finish().ok());
   ASSERT_TRUE((*in_flight)->Publish().ok());
-  EXPECT_EQ(store().Stat(bucket(), "in-flight")->size_bytes, static_cast<std::int64_t>(bytes.size()));
+  EXPECT_EQ(store().Stat(bucket(), "in-flight")->size_bytes,
+            static_cast<std::int64_t>(bytes.size()));
 }
 
 TEST_F(S3ArtifactStoreTest, UnreachableServerIsUnavailable) {
@@ -347,22 +350,12 @@ TEST_F(S3ArtifactStoreTest, UnreachableServerIsUnavailable) {
   EXPECT_EQ(S3ArtifactStore::Open(settings).status().code(), StatusCode::kUnavailable);
 }
 
-std::size_t AppendTo(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
 // A plain unsigned GET, as a browser following the redirect would send it.
 std::pair<long, std::string> FetchUrl(const std::string& url) {
-  CURL* curl = curl_easy_init();
-  std::string body;
-  long status = 0;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &AppendTo);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  return {status, body};
+  net::HttpClient client;
+  StatusOr<net::HttpResponse> r = client.Send({.url = url});
+  if (!r.ok()) return {0, r.status().ToString()};
+  return {r->status, r->body};
 }
 
 TEST_F(S3ArtifactStoreTest, PresignedUrlServesTheObjectWithoutCredentials) {

@@ -2,9 +2,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,27 +9,24 @@
 #include "artifacts/s3/s3_url.h"
 #include "artifacts/s3/sigv4_presign.h"
 #include "common/status.h"
+#include "net/http_client.h"
 
 namespace mlops::s3 {
 
-// One S3 API call, path-style. Every header given here is signed, so never pass removal entries
-// such as "Expect:": curl signs them without sending them and real S3 rejects the signature.
+// One S3 API call, path-style. Every header is signed (SigV4), so none may be empty.
 struct Request {
-  std::string method = "GET";          // GET, HEAD, PUT, POST or DELETE
-  std::string path{};                  // URI-encoded: ObjectPath() or "/bucket"
-  std::string query{};                 // in CanonicalQuery() form, without '?'
-  std::vector<std::string> headers{};  // "Name: value"
-  std::string_view body{};             // sent as is; must outlive the call
+  std::string method = "GET";  // GET, HEAD, PUT, POST or DELETE
+  std::string path{};          // URI-encoded: ObjectPath() or "/bucket"
+  std::string query{};         // in CanonicalQuery() form, without '?'
+  std::vector<net::HttpHeader> headers{};
+  std::string_view body{};  // sent as is; must outlive the call
   // If set, receives the body of a 2xx answer as it arrives instead of Response::body;
   // returning false aborts the transfer. Error bodies are always collected.
   std::function<bool(std::string_view)> on_body{};
 };
 
-struct Response {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // lower-case names, last value wins
-};
+// Status, lower-case headers (last value wins) and the collected body.
+using Response = net::HttpResponse;
 
 struct ClientOptions {
   Endpoint endpoint{};
@@ -43,30 +37,27 @@ struct ClientOptions {
   long stall_timeout_s = 60;
 };
 
-// Sends SigV4-signed requests with libcurl (CURLOPT_AWS_SIGV4). The payload hash is always sent
-// as x-amz-content-sha256, computed from the in-memory body: curl cannot hash a body it reads
-// through a callback, and a signed hash lets the server reject a body corrupted in flight even
-// over plain HTTP. Thread-safe: curl handles are pooled, so connections are reused across calls.
+// Sends SigV4-signed requests through net::HttpClient. The payload hash is always sent as
+// x-amz-content-sha256, computed from the in-memory body: a signed hash lets the server reject a
+// body corrupted in flight even over plain HTTP. Thread-safe: the HTTP client pools its handles,
+// so connections are reused across calls.
 class Client {
  public:
   explicit Client(ClientOptions options);
-  ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   // The answer, whatever its HTTP status; UNAVAILABLE if the request could not be completed
-  // (connection refused, timeout, TLS failure), INTERNAL if the body callback aborted it.
+  // (connection refused, timeout, TLS failure), INTERNAL if the body callback aborted it or an
+  // error body exceeds 8 MiB.
   StatusOr<Response> Send(const Request& request);
 
   const ClientOptions& options() const { return options_; }
 
  private:
-  void* AcquireHandle();
-  void ReleaseHandle(void* handle);
-
   const ClientOptions options_;
-  std::mutex mu_;
-  std::vector<void*> idle_handles_;  // CURL*, kept out of this header
+  const net::AwsSigV4 sigv4_;
+  net::HttpClient http_;
 };
 
 // The status for an S3 error answer to `what` ("GET bucket/key"): NOT_FOUND for 404,

@@ -8,7 +8,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-Response Answer(long status, std::string body = "") { return {status, std::move(body), {}}; }
+Response Answer(long status, std::string body = "") {
+  return {.status = status, .body = std::move(body)};
+}
 
 TEST(ErrorStatusTest, MapsS3AnswersToOurCodes) {
   const Status missing = ErrorStatus(

@@ -68,7 +68,7 @@ Status MultipartWriter::CreateUpload() {
                    client_.Send({.method = "POST",
                                  .path = path_,
                                  .query = CanonicalQuery({{"uploads", ""}}),
-                                 .headers = {"Content-Type: application/octet-stream"}}));
+                                 .headers = {{"Content-Type", "application/octet-stream"}}}));
   if (!Succeeded(r)) return ErrorStatus(r, what);
   std::optional<std::string> id = XmlText(r.body, "UploadId");
   if (!id || id->empty()) return Internal(what + ": no UploadId in the answer");
@@ -115,17 +115,18 @@ Status MultipartWriter::CompleteUpload() {
   ASSIGN_OR_RETURN(Response r, client_.Send({.method = "POST",
                                              .path = path_,
                                              .query = UploadQuery(),
-                                             .headers = {"Content-Type: application/xml"},
+                                             .headers = {{"Content-Type", "application/xml"}},
                                              .body = xml}));
   if (!Succeeded(r)) return ErrorStatus(r, "CompleteMultipartUpload " + bucket_ + "/" + key_);
   return OkStatus();
 }
 
 Status MultipartWriter::PutWholeObject() {
-  ASSIGN_OR_RETURN(Response r, client_.Send({.method = "PUT",
-                                             .path = path_,
-                                             .headers = {"Content-Type: application/octet-stream"},
-                                             .body = buffer_}));
+  ASSIGN_OR_RETURN(Response r,
+                   client_.Send({.method = "PUT",
+                                 .path = path_,
+                                 .headers = {{"Content-Type", "application/octet-stream"}},
+                                 .body = buffer_}));
   if (!Succeeded(r)) return ErrorStatus(r, "PutObject " + bucket_ + "/" + key_);
   return OkStatus();
 }

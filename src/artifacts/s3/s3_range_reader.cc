@@ -77,9 +77,9 @@ StatusOr<Response> RangeReader::Fetch() {
   const std::int64_t last = std::min<std::int64_t>(next_ + window_bytes_, end_) - 1;
   buffer_.clear();
   buffer_pos_ = 0;
-  std::vector<std::string> headers = {"Range: bytes=" + std::to_string(next_) + "-" +
-                                      std::to_string(last)};
-  if (!etag_.empty()) headers.push_back("If-Match: " + etag_);
+  std::vector<net::HttpHeader> headers = {
+      {"Range", "bytes=" + std::to_string(next_) + "-" + std::to_string(last)}};
+  if (!etag_.empty()) headers.push_back({"If-Match", etag_});
   return client_.Send({.method = "GET",
                        .path = path_,
                        .headers = std::move(headers),

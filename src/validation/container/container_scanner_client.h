@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "net/http_client.h"
 #include "validation/container/container_scan_protocol.h"
 
 namespace mlops::validation {
@@ -16,11 +17,14 @@ struct ContainerScannerEndpoint {
   long timeout_ms = 300'000;  // the whole request, scan included
 };
 
-// Speaks the container scan protocol (container_scan_protocol.h) over libcurl. Redirects are not
-// followed, so the key never travels to another host. Thread-safe: each call has its own handle.
+// Speaks the container scan protocol (container_scan_protocol.h) over net::HttpClient.
+// Redirects are not followed, so the key never travels to another host. Thread-safe; connections
+// to the scanner are kept and reused between scans.
 class ContainerScannerClient {
  public:
   explicit ContainerScannerClient(ContainerScannerEndpoint endpoint);
+  ContainerScannerClient(const ContainerScannerClient&) = delete;
+  ContainerScannerClient& operator=(const ContainerScannerClient&) = delete;
 
   // The checked answer about `image`. UNAVAILABLE if the scanner cannot be reached or does not
   // answer in time; UNAVAILABLE for 429 and 5xx answers; PERMISSION_DENIED for 401/403;
@@ -32,6 +36,7 @@ class ContainerScannerClient {
 
  private:
   const ContainerScannerEndpoint endpoint_;
+  net::HttpClient http_;
 };
 
 }  // namespace mlops::validation

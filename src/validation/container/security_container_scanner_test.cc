@@ -1,19 +1,17 @@
 #include "validation/container/security_container_scanner.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
-#include "validation/container/scanner_test_peer.h"
+#include "testing/http_test_peer.h"
 
 namespace mlops::validation {
 namespace {
 
 using nlohmann::json;
-using test_peer::ScannerTestPeer;
+using ScannerTestPeer = test_support::HttpTestPeer;
+using test_support::ClosedPort;
 
 constexpr const char* kImage = "registry.example.com/team/model:1.2.0";
 
@@ -21,19 +19,6 @@ std::string Counts(int critical, int high, int medium, int low) {
   return json({{"vulnerabilities",
                 {{"critical", critical}, {"high", high}, {"medium", medium}, {"low", low}}}})
       .dump();
-}
-
-// A port on 127.0.0.1 that nothing listens on: bound, then released.
-int ClosedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 class SecurityContainerScannerTest : public ::testing::Test {
