@@ -44,13 +44,13 @@ std::string_view StoreCallName(StoreCall call) {
 
 void FaultInjector::FailNth(std::int64_t n, Status error, std::optional<StoreCall> only) {
   std::lock_guard lock(mutex_);
-  plans_.push_back(Plan{n, std::move(error), nullptr, only});
+  plans_.push_back(Plan{n, CountLocked(only), std::move(error), nullptr, only});
 }
 
 void FaultInjector::RunBeforeNth(std::int64_t n, std::function<void()> action,
                                  std::optional<StoreCall> only) {
   std::lock_guard lock(mutex_);
-  plans_.push_back(Plan{n, OkStatus(), std::move(action), only});
+  plans_.push_back(Plan{n, CountLocked(only), OkStatus(), std::move(action), only});
 }
 
 void FaultInjector::Reset() {
@@ -69,8 +69,8 @@ Status FaultInjector::Hit(StoreCall call) {
     ++total_calls_;
     const std::int64_t of_kind = ++calls_[call];
     for (Plan& plan : plans_) {
-      const bool matches =
-          plan.only ? (*plan.only == call && plan.n == of_kind) : plan.n == total_calls_;
+      const bool matches = plan.only ? (*plan.only == call && of_kind - plan.before == plan.n)
+                                     : total_calls_ - plan.before == plan.n;
       if (plan.fired || !matches) continue;
       plan.fired = true;
       fired_calls_.push_back(call);
@@ -99,6 +99,10 @@ std::vector<StoreCall> FaultInjector::fired_calls() const {
 
 std::int64_t FaultInjector::calls(std::optional<StoreCall> only) const {
   std::lock_guard lock(mutex_);
+  return CountLocked(only);
+}
+
+std::int64_t FaultInjector::CountLocked(std::optional<StoreCall> only) const {
   if (!only) return total_calls_;
   auto it = calls_.find(*only);
   return it == calls_.end() ? 0 : it->second;

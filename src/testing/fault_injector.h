@@ -49,9 +49,9 @@ std::string_view StoreCallName(StoreCall call);
 //   if (faults.fired()) { ...expect s failed and nothing was left half-written... }
 class FaultInjector {
  public:
-  // Plans a fault: the `n`th call (1-based, counted since the last Reset()) of kind `only`, or of
-  // any kind when `only` is nullopt, returns `error` instead of reaching the store. Several faults
-  // may be planned; each fires at most once.
+  // Plans a fault: the `n`th call (1-based, counted from now) of kind `only`, or of any kind when
+  // `only` is nullopt, returns `error` instead of reaching the store. Several faults may be
+  // planned; each fires at most once.
   void FailNth(std::int64_t n, Status error, std::optional<StoreCall> only = std::nullopt);
 
   // Plans an interleaving: `action` runs just before the `n`th call (counted as for FailNth)
@@ -76,12 +76,15 @@ class FaultInjector {
 
  private:
   struct Plan {
-    std::int64_t n;
+    std::int64_t n;  // counted from `before`, the count when it was planned
+    std::int64_t before;
     Status error;  // OK for an action
     std::function<void()> action;
     std::optional<StoreCall> only;
     bool fired = false;
   };
+
+  std::int64_t CountLocked(std::optional<StoreCall> only) const;
 
   mutable std::mutex mutex_;
   std::vector<Plan> plans_;

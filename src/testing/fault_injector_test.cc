@@ -41,6 +41,14 @@ TEST(FaultInjectorTest, FailsTheNthCallOnceAndCountsEveryCall) {
   EXPECT_THAT(faults.fired_calls(), ElementsAre(StoreCall::kPublish));
 }
 
+TEST(FaultInjectorTest, CountsFromWhenTheFaultIsPlanned) {
+  FaultInjector faults;
+  EXPECT_TRUE(faults.Hit(StoreCall::kCommit).ok());
+  faults.FailNth(1, InjectedFault(), StoreCall::kCommit);
+  EXPECT_FALSE(faults.Hit(StoreCall::kCommit).ok());
+  EXPECT_EQ(faults.calls(StoreCall::kCommit), 2);
+}
+
 TEST(FaultInjectorTest, CountsOnlyTheChosenKindWhenOneIsGiven) {
   FaultInjector faults;
   faults.FailNth(2, InjectedFault(), StoreCall::kCommit);
