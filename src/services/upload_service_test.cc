@@ -265,5 +265,29 @@ TEST_F(UploadServiceTest, AnObjectLeftByAFailedCommitIsRemovedByTheOrphanSweep) 
   EXPECT_EQ(ReadObject(Key("kept")), "kept bytes");
 }
 
+// A failed commit removes the object it published. Another upload of the same version may commit
+// between that failure and the removal: the removal must not take the other upload's artifact,
+// or the other's committed row would point at nothing.
+TEST_F(UploadServiceTest, CleaningUpAFailedCommitKeepsTheArtifactOfAnUploadThatCommittedSince) {
+  UploadService service = Service();
+  std::optional<StatusOr<ModelVersion>> other;
+  // The failing upload's calls: Begin's read transaction, model and version lookups (3), the
+  // writer's begin, write and finish (6), the commit's transaction, lookups, insert and publish
+  // (11), the failing commit (12). The other upload runs before the 13th, the clean-up's first.
+  stores_.faults().FailNth(12, InjectedFault());
+  stores_.faults().RunBeforeNth(13, [&] { other = Upload(service, "1", {"other bytes"}); });
+
+  EXPECT_EQ(Upload(service, "1", {"failed bytes"}).status().code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(stores_.faults().fired());
+  EXPECT_EQ(stores_.faults().fired_calls().at(0), StoreCall::kCommit);
+  ASSERT_TRUE(other.has_value());
+  ASSERT_TRUE(other->ok()) << other->status().ToString();
+  std::optional<ModelVersion> stored = FindVersion("1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->id, (*other)->id);
+  EXPECT_EQ(ReadObject(Key("1")), "other bytes");
+  EXPECT_THAT(stores_.ArtifactFiles(), ElementsAre(File("1")));
+}
+
 }  // namespace
 }  // namespace mlops
