@@ -1,17 +1,16 @@
 // Every route the server answers must be described in /openapi.json, and every operation described
 // there must be served: the document is written by hand, so this is what keeps it honest.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "artifacts/filesystem_artifact_store.h"
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
 #include "store/sqlite/sqlite_metadata_store.h"
+#include "testing/temp_dir.h"
 
 namespace mlops::http {
 namespace {
@@ -24,13 +23,9 @@ std::string Lower(std::string s) {
 class RoutesOpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mlops-routes-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = std::move(SqliteMetadataStore::Open(dir_ + "/db").value());
-    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_ + "/artifacts").value());
+    store_ = std::move(SqliteMetadataStore::Open(dir_.File("db")).value());
+    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_.File("artifacts")).value());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::set<std::string> ServedOperations() {
     RegistryService registry(*store_);
@@ -47,7 +42,7 @@ class RoutesOpenApiTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  test::TempDir dir_{"mlops-routes"};
   Config config_;
   std::unique_ptr<SqliteMetadataStore> store_;
   std::unique_ptr<FilesystemArtifactStore> artifacts_;
