@@ -265,6 +265,21 @@ TEST_F(UploadServiceTest, AnObjectLeftByAFailedCommitIsRemovedByTheOrphanSweep) 
   EXPECT_EQ(ReadObject(Key("kept")), "kept bytes");
 }
 
+// The commit took effect but its reply was lost: the upload reports the failure, and the version
+// it recorded keeps its artifact (it is complete, not a row pointing at nothing).
+TEST_F(UploadServiceTest, AnUploadWhoseCommitReplyIsLostKeepsTheArtifactOfItsRow) {
+  UploadService service = Service();
+  stores_.faults().FailNth(1, InjectedFault(), StoreCall::kCommitReply);
+  EXPECT_EQ(Upload(service, "1", {"committed bytes"}).status().code(), StatusCode::kUnavailable);
+  ASSERT_TRUE(stores_.faults().fired());
+  std::optional<ModelVersion> stored = FindVersion("1");
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(ReadObject(Key("1")), "committed bytes");
+  EXPECT_EQ(stored->artifact_sha256, Sha256Hex("committed bytes"));
+  // A retry is told that the version exists.
+  EXPECT_EQ(Upload(service, "1", {"committed bytes"}).status().code(), StatusCode::kConflict);
+}
+
 // A failed commit removes the object it published. Another upload of the same version may commit
 // between that failure and the removal: the removal must not take the other upload's artifact,
 // or the other's committed row would point at nothing.

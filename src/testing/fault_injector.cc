@@ -14,6 +14,8 @@ std::string_view StoreCallName(StoreCall call) {
       return "TxMutation";
     case StoreCall::kCommit:
       return "Commit";
+    case StoreCall::kCommitReply:
+      return "CommitReply";
     case StoreCall::kMetadataPing:
       return "MetadataPing";
     case StoreCall::kBeginWrite:
@@ -66,9 +68,11 @@ Status FaultInjector::Hit(StoreCall call) {
   std::vector<std::function<void()>> actions;
   {
     std::lock_guard lock(mutex_);
-    ++total_calls_;
+    const bool counted_as_any = call != StoreCall::kCommitReply;
+    if (counted_as_any) ++total_calls_;
     const std::int64_t of_kind = ++calls_[call];
     for (Plan& plan : plans_) {
+      if (!plan.only && !counted_as_any) continue;
       const bool matches = plan.only ? (*plan.only == call && of_kind - plan.before == plan.n)
                                      : total_calls_ - plan.before == plan.n;
       if (plan.fired || !matches) continue;

@@ -22,6 +22,10 @@ enum class StoreCall {
   kTxQuery,     // a MetadataTx method that only reads (Get*, Find*, List*, Count*, Summarize*)
   kTxMutation,  // a MetadataTx method that changes rows (Insert*, Update*, Set*, Delete*, ...)
   kCommit,      // committing a Write() whose callback returned OK
+  // The reply to a COMMIT that took effect (the connection dropped after it was sent): a fault
+  // here makes Write() fail although the transaction was applied. Counted apart: it is neither
+  // among "any" calls nor matched by a fault planned for any call, only by one planned for it.
+  kCommitReply,
   kMetadataPing,
   // ArtifactStore and its writers
   kBeginWrite,

@@ -94,6 +94,18 @@ TEST(FaultyMetadataStoreTest, AFailedCommitRollsBackTheTransaction) {
   EXPECT_EQ(stores.faults().calls(StoreCall::kCommit), 2);
 }
 
+TEST(FaultyMetadataStoreTest, ALostCommitReplyFailsATransactionThatWasApplied) {
+  TestStores stores("mlops-faulty-metadata");
+  stores.faults().FailNth(1, InjectedFault(), StoreCall::kCommitReply);
+  Status s = stores.metadata().Write(
+      [](MetadataTx& tx) { return tx.InsertModel(NewModelRow("applied")); });
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ModelCount(stores.real_metadata()), 1);
+  // Not one of "any" calls: the transaction, the insert and the commit were.
+  EXPECT_EQ(stores.faults().calls(), 3);
+  EXPECT_EQ(stores.faults().calls(StoreCall::kCommitReply), 1);
+}
+
 TEST(FaultyMetadataStoreTest, AFailedMutationNeverReachesTheRealStore) {
   TestStores stores("mlops-faulty-metadata");
   stores.faults().FailNth(2, InjectedFault(), StoreCall::kTxMutation);

@@ -152,12 +152,13 @@ class FaultyMetadataTx final : public MetadataTx {
 
 Status FaultyMetadataStore::Write(const TxFn& fn) {
   RETURN_IF_ERROR(faults_.Hit(StoreCall::kWriteTx));
-  return inner_.Write([&](MetadataTx& tx) -> Status {
+  RETURN_IF_ERROR(inner_.Write([&](MetadataTx& tx) -> Status {
     FaultyMetadataTx faulty(tx, faults_);
     RETURN_IF_ERROR(fn(faulty));
     // An error here makes the real store roll back what `fn` did: a COMMIT that failed.
     return faults_.Hit(StoreCall::kCommit);
-  });
+  }));
+  return faults_.Hit(StoreCall::kCommitReply);
 }
 
 Status FaultyMetadataStore::Read(const TxFn& fn) {

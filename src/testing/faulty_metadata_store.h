@@ -6,9 +6,10 @@
 namespace mlops::test {
 
 // A MetadataStore that forwards to a real one (`inner`, not owned) and fails the calls `faults`
-// plans: starting a transaction, any MetadataTx method (as kTxQuery or kTxMutation), and the
-// commit of a Write() (the callback's work is then rolled back by the real store, as when COMMIT
-// fails). Faulted calls never reach `inner`. Thread-safe as `inner` is; `inner` and `faults`
+// plans: starting a transaction, any MetadataTx method (as kTxQuery or kTxMutation), the commit
+// of a Write() (the callback's work is then rolled back by the real store, as when COMMIT fails),
+// and the reply to a commit that took effect (kCommitReply). Other faulted calls never reach
+// `inner`. Thread-safe as `inner` is; `inner` and `faults`
 // must outlive it. Check what a failed operation left with `inner`, which counts nothing.
 class FaultyMetadataStore final : public MetadataStore {
  public:
