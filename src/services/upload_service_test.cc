@@ -5,6 +5,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <set>
 
@@ -14,6 +16,7 @@
 #include "services/model_artifact_key.h"
 #include "services/orphan_artifact_sweeper.h"
 #include "services/registry_service.h"
+#include "testing/temp_dir.h"
 #include "testing/test_stores.h"
 
 namespace mlops {
@@ -302,6 +305,93 @@ TEST_F(UploadServiceTest, CleaningUpAFailedCommitKeepsTheArtifactOfAnUploadThatC
   EXPECT_EQ(stored->id, (*other)->id);
   EXPECT_EQ(ReadObject(Key("1")), "other bytes");
   EXPECT_THAT(stores_.ArtifactFiles(), ElementsAre(File("1")));
+}
+
+// A real crash at each step: a child process runs the upload and dies (_exit, no destructors, no
+// clean-up) just before its nth store call. What it leaves must be what the start-up sweeps
+// remove: no version row, and only temporaries (SweepTemporaries) or a published object without
+// a row (the orphan sweep). The parent holds no store while it forks, so no lock is inherited.
+TEST(UploadCrashTest, ACrashAtAnyStepLeavesOnlyWhatTheStartUpSweepsRemove) {
+  test::TempDir dir("mlops-upload-crash");
+  const std::string db = dir.File("metadata.db");
+  const std::string root = dir.File("artifacts");
+  struct Stores {
+    std::unique_ptr<SqliteMetadataStore> metadata;
+    std::unique_ptr<FilesystemArtifactStore> artifacts;
+  };
+  auto open = [&] {
+    Stores s{SqliteMetadataStore::Open(db).value(), FilesystemArtifactStore::Open(root).value()};
+    if (!s.metadata->Migrate().ok()) throw std::runtime_error("migrate");
+    return s;
+  };
+  std::string model_id;
+  {
+    Stores s = open();
+    model_id = RegistryService(*s.metadata)
+                   .CreateModel({"m", std::nullopt, "classification", std::nullopt})
+                   .value()
+                   .id;
+  }
+
+  constexpr int kCrashed = 42, kCommitted = 43, kFailed = 44;
+  bool left_a_temporary = false, left_an_orphan = false;
+  int n = 1;
+  for (;; ++n) {
+    ASSERT_LT(n, 100) << "the upload never completed";
+    const pid_t child = ::fork();
+    ASSERT_NE(child, -1);
+    if (child == 0) {
+      Stores s = open();
+      test::FaultInjector faults;
+      test::FaultyMetadataStore metadata(*s.metadata, faults);
+      test::FaultyArtifactStore artifacts(*s.artifacts, faults);
+      faults.RunBeforeNth(n, [] { ::_exit(kCrashed); });
+      UploadService service(metadata, artifacts, UploadSettings{kBucket, kMaxBytes, S::kStaging});
+      auto upload = service.Begin(model_id, NewVersion{"1"}, "model.onnx", std::nullopt);
+      bool ok = upload.ok() && (*upload)->Write("first").ok() && (*upload)->Write("second").ok();
+      ok = ok && (*upload)->Commit().ok();
+      ::_exit(ok ? kCommitted : kFailed);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "crash point " << n << ": status " << status;
+    const int code = WEXITSTATUS(status);
+    ASSERT_TRUE(code == kCrashed || code == kCommitted) << "crash point " << n << ": " << code;
+
+    Stores s = open();
+    auto version =
+        ReadValue(*s.metadata, [&](MetadataTx& tx) { return tx.FindVersion(model_id, "1"); });
+    ASSERT_TRUE(version.ok()) << version.status().ToString();
+    if (code == kCommitted) {
+      ASSERT_TRUE(version->has_value());
+      EXPECT_TRUE(s.artifacts->Stat(kBucket, ModelArtifactKey(model_id, "1", "model.onnx")).ok());
+      break;
+    }
+    EXPECT_FALSE(version->has_value()) << "crash point " << n;
+    int published = 0;
+    ASSERT_TRUE(s.artifacts
+                    ->ListObjects(kBucket, "",
+                                  [&](const ListedObject&) {
+                                    ++published;
+                                    return OkStatus();
+                                  })
+                    .ok());
+    left_an_orphan = left_an_orphan || published > 0;
+    left_a_temporary = left_a_temporary || !std::filesystem::is_empty(root + "/.tmp");
+
+    ASSERT_TRUE(s.artifacts->SweepTemporaries().ok());
+    StatusOr<int> removed =
+        OrphanArtifactSweeper(*s.metadata, *s.artifacts, {kBucket, std::chrono::seconds(0)})
+            .Sweep();
+    ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+    EXPECT_EQ(*removed, published) << "crash point " << n;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+      EXPECT_TRUE(entry.is_directory()) << "crash point " << n << " left " << entry.path();
+    }
+  }
+  EXPECT_GE(n, 12);  // a crash point before each of the upload's store calls, then none
+  EXPECT_TRUE(left_a_temporary);
+  EXPECT_TRUE(left_an_orphan);  // the crash between the publish and the COMMIT
 }
 
 }  // namespace
