@@ -226,8 +226,10 @@ TEST_F(UploadServiceTest, AnUploadFailingAtAnyStepLeavesNoRowAndNoObject) {
       ASSERT_TRUE(v.ok()) << v.status().ToString();
       return;
     }
-    faulted.insert(stores_.faults().fired_calls().at(0));
-    EXPECT_EQ(v.status().code(), StatusCode::kUnavailable) << "fault " << n;
+    const StoreCall call = stores_.faults().fired_calls().at(0);
+    faulted.insert(call);
+    SCOPED_TRACE("fault " + std::to_string(n) + " at " + std::string(test::StoreCallName(call)));
+    EXPECT_EQ(v.status().code(), StatusCode::kUnavailable);
     EXPECT_FALSE(FindVersion("v" + std::to_string(n)).has_value()) << "fault " << n;
     EXPECT_EQ(stores_.CountRows("aimodelversions"), 0) << "fault " << n;
     EXPECT_EQ(stores_.CountRows("validation_jobs"), 0) << "fault " << n;

@@ -14,7 +14,8 @@ namespace mlops::test {
 
 // The calls the fault-injecting stores (FaultyMetadataStore, FaultyArtifactStore) count and can
 // fail. A fault fires before the call reaches the real store, so the failed call has no effect,
-// except kCommit: the transaction's work was done and is rolled back, as when COMMIT fails.
+// except kCommit (the transaction's work was done and is rolled back, as when COMMIT fails) and
+// kCommitReply (the transaction was committed; only its success is not reported).
 enum class StoreCall {
   // MetadataStore
   kReadTx,      // Read(): starting a read-only transaction
