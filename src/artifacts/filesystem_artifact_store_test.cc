@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -10,6 +9,7 @@
 
 #include "artifacts/artifact_store_conformance.h"
 #include "artifacts/artifact_store_factory.h"
+#include "testing/temp_dir.h"
 
 namespace mlops {
 namespace {
@@ -19,19 +19,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// A directory unique to one test, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "fsstore-XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 void WriteFile(const fs::path& path, const std::string& data) {
   std::ofstream(path, std::ios::binary) << data;

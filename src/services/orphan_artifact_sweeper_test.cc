@@ -3,7 +3,6 @@
 #include "services/orphan_artifact_sweeper.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 
@@ -12,6 +11,7 @@
 #include "services/registry_service.h"
 #include "services/upload_service.h"
 #include "store/sqlite/sqlite_metadata_store.h"
+#include "testing/temp_dir.h"
 
 namespace mlops {
 namespace {
@@ -21,13 +21,9 @@ constexpr char kBucket[] = "models";
 class OrphanArtifactSweeperTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "mlops-orphans-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = std::move(SqliteMetadataStore::Open(dir_ + "/db").value());
+    store_ = std::move(SqliteMetadataStore::Open(dir_.File("db")).value());
     ASSERT_TRUE(store_->Migrate().ok());
-    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_ + "/artifacts").value());
+    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_.File("artifacts")).value());
     model_ = RegistryService(*store_)
                  .CreateModel({"m", std::nullopt, "classification", std::nullopt})
                  .value();
@@ -41,7 +37,6 @@ class OrphanArtifactSweeperTest : public ::testing::Test {
     ASSERT_TRUE((*upload)->Write("graph").ok());
     ASSERT_TRUE((*upload)->Commit().ok());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Plant(const std::string& key) {
     auto writer = artifacts_->BeginWrite(kBucket, key, 1 << 20);
@@ -56,7 +51,7 @@ class OrphanArtifactSweeperTest : public ::testing::Test {
     return OrphanArtifactSweeper(*store_, *artifacts_, {kBucket, min_age});
   }
 
-  std::string dir_;
+  test::TempDir dir_{"mlops-orphans"};
   std::unique_ptr<SqliteMetadataStore> store_;
   std::unique_ptr<FilesystemArtifactStore> artifacts_;
   Model model_;

@@ -27,6 +27,18 @@ VersionUpload::VersionUpload(MetadataStore& store, ArtifactStore& artifacts,
 
 Status VersionUpload::Write(std::string_view chunk) { return writer_->Write(chunk); }
 
+void VersionUpload::RemovePublished() {
+  // In a write transaction, so that no other upload of this version publishes between the check
+  // and the removal. The object is kept if a version refers to it now: another upload of the same
+  // version that committed after ours failed (its object replaced ours), or ours, if its COMMIT
+  // took effect although it reported a failure. If this fails too, the orphan sweep removes it.
+  (void)store_.Write([&](MetadataTx& tx) -> Status {
+    ASSIGN_OR_RETURN(auto current, tx.FindVersion(pending_.model_id, pending_.version_string));
+    if (current && current->artifact_path == pending_.artifact_path) return OkStatus();
+    return artifacts_.Delete(bucket_, key_);
+  });
+}
+
 StatusOr<ModelVersion> VersionUpload::Commit() {
   ASSIGN_OR_RETURN(ArtifactInfo info, writer_->Finish());
   if (info.size_bytes == 0) return InvalidArgument("the uploaded file is empty");
@@ -49,7 +61,7 @@ StatusOr<ModelVersion> VersionUpload::Commit() {
     return OkStatus();
   });
   if (!s.ok()) {
-    if (published) (void)artifacts_.Delete(bucket_, key_);
+    if (published) RemovePublished();
     return s;
   }
   if (validation_ != nullptr) validation_->NotifyQueued();

@@ -35,9 +35,9 @@ struct UploadSettings {
 // an upload that was not committed leaves nothing behind. Not thread-safe.
 class VersionUpload {
  public:
-  VersionUpload(MetadataStore& store, ArtifactStore& artifacts, std::unique_ptr<ArtifactWriter> writer,
-                ModelVersion pending, std::string bucket, std::string key,
-                ValidationService* validation);
+  VersionUpload(MetadataStore& store, ArtifactStore& artifacts,
+                std::unique_ptr<ArtifactWriter> writer, ModelVersion pending, std::string bucket,
+                std::string key, ValidationService* validation);
 
   // TOO_LARGE past the artifact limit; UNAVAILABLE if the artifact store fails.
   Status Write(std::string_view chunk);
@@ -48,6 +48,9 @@ class VersionUpload {
   StatusOr<ModelVersion> Commit();
 
  private:
+  // After a failed commit: removes the object Commit() published, unless a version refers to it.
+  void RemovePublished();
+
   MetadataStore& store_;
   ArtifactStore& artifacts_;
   std::unique_ptr<ArtifactWriter> writer_;

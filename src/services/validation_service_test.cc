@@ -4,15 +4,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "artifacts/filesystem_artifact_store.h"
 #include "common/time.h"
@@ -22,6 +20,7 @@
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
 #include "store/sqlite/sqlite_metadata_store.h"
+#include "testing/temp_dir.h"
 
 namespace mlops {
 namespace {
@@ -83,26 +82,23 @@ validation::ScanOutcome Outcome(VS status, std::string summary,
 class ValidationServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mlops-validation-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = std::move(SqliteMetadataStore::Open(dir_ + "/db").value());
+    store_ = std::move(SqliteMetadataStore::Open(dir_.File("db")).value());
     ASSERT_TRUE(store_->Migrate().ok());
-    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_ + "/artifacts").value());
+    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_.File("artifacts")).value());
     settings_.reports_bucket = "reports";
     settings_.default_pipeline = {ScanType::kSecurityArtifact, ScanType::kFunctionalIo};
-    settings_.scratch_dir = dir_;
+    settings_.scratch_dir = dir_.path().string();
     Rebuild();
     model_ = registry_->CreateModel({"m", std::nullopt, "classification", std::nullopt}).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Recreates the services after a change of settings_.
   void Rebuild() {
     validation_ = std::make_unique<ValidationService>(*store_, *artifacts_, settings_);
     registry_ = std::make_unique<RegistryService>(*store_, validation_.get());
-    uploads_ = std::make_unique<UploadService>(
-        *store_, *artifacts_, UploadSettings{"models", 1 << 20, initial_status_}, validation_.get());
+    uploads_ = std::make_unique<UploadService>(*store_, *artifacts_,
+                                               UploadSettings{"models", 1 << 20, initial_status_},
+                                               validation_.get());
     runner_ = std::make_unique<ValidationJobRunner>(*store_, *artifacts_, scanners_,
                                                     validation_->settings());
   }
@@ -156,7 +152,7 @@ class ValidationServiceTest : public ::testing::Test {
     return nlohmann::json::parse(text);
   }
 
-  std::string dir_;
+  test::TempDir dir_{"mlops-validation"};
   std::unique_ptr<SqliteMetadataStore> store_;
   std::unique_ptr<FilesystemArtifactStore> artifacts_;
   ValidationSettings settings_;
@@ -244,13 +240,13 @@ TEST_F(ValidationServiceTest, ThrowingScannerAndNonFinalOutcomesFail) {
   settings_.trigger_on_upload = false;
   Rebuild();
   const ModelVersion version = Upload("1");
-  ASSERT_TRUE(validation_
-                  ->Trigger(version.id,
-                            std::vector<ScanType>{ScanType::kPerformanceBenchmark,
-                                                  ScanType::kContentSafety,
-                                                  ScanType::kSecurityContainer},
-                            std::nullopt)
-                  .ok());
+  ASSERT_TRUE(
+      validation_
+          ->Trigger(version.id,
+                    std::vector<ScanType>{ScanType::kPerformanceBenchmark, ScanType::kContentSafety,
+                                          ScanType::kSecurityContainer},
+                    std::nullopt)
+          .ok());
   RunAll();
   const std::vector<ValidationResult> results = Results(version.id);
   ASSERT_EQ(results.size(), 3u);
@@ -280,8 +276,7 @@ TEST_F(ValidationServiceTest, TriggerMovesStagingAndFailedVersionsToPendingValid
   Rebuild();
   const ModelVersion version = Upload("1");
   StatusOr<std::vector<ValidationResult>> first = validation_->Trigger(
-      version.id,
-      std::vector<ScanType>{ScanType::kContentSafety, ScanType::kContentSafety},
+      version.id, std::vector<ScanType>{ScanType::kContentSafety, ScanType::kContentSafety},
       "manager-1");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(first->size(), 1u);  // duplicates dropped
@@ -357,7 +352,8 @@ TEST_F(ValidationServiceTest, TriggerErrors) {
   const ModelVersion version = Upload("1");
   EXPECT_EQ(validation_->Trigger(version.id, std::vector<ScanType>{}, std::nullopt).status().code(),
             StatusCode::kInvalidArgument);
-  ASSERT_TRUE(registry_->ChangeVersionStatus(version.id, S::kArchived, TransitionActor::kUser).ok());
+  ASSERT_TRUE(
+      registry_->ChangeVersionStatus(version.id, S::kArchived, TransitionActor::kUser).ok());
   const Status archived = validation_->Trigger(version.id, std::nullopt, std::nullopt).status();
   EXPECT_EQ(archived.code(), StatusCode::kConflict);
   EXPECT_THAT(archived.message(), HasSubstr("ARCHIVED"));
@@ -393,8 +389,7 @@ TEST_F(ValidationServiceTest, RunThatLostItsLeaseWritesNothing) {
                     .ok());
     ASSERT_TRUE(store_
                     ->Write([&](MetadataTx& tx) {
-                      return tx.ClaimValidationJob("successor", NowMs(), NowMs() + 60'000)
-                          .status();
+                      return tx.ClaimValidationJob("successor", NowMs(), NowMs() + 60'000).status();
                     })
                     .ok());
   };
@@ -404,7 +399,8 @@ TEST_F(ValidationServiceTest, RunThatLostItsLeaseWritesNothing) {
   EXPECT_EQ(result.status, VS::kRunning);
   EXPECT_FALSE(result.details_path.has_value());
   EXPECT_EQ(Version(version.id).status, S::kPendingValidation);
-  EXPECT_FALSE(artifacts_->Stat("reports", "reports/" + version.id + "/" + result_id + ".json").ok());
+  EXPECT_FALSE(
+      artifacts_->Stat("reports", "reports/" + version.id + "/" + result_id + ".json").ok());
 }
 
 TEST_F(ValidationServiceTest, JobInterruptedTooOftenFailsWithoutScanning) {

@@ -1,22 +1,18 @@
 #include "store/metadata_store_factory.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
+
+#include "testing/temp_dir.h"
 
 namespace mlops {
 namespace {
 
 class MetadataStoreFactoryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "/factory_XXXXXX";
-    ASSERT_NE(mkdtemp(dir_.data()), nullptr);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string dir_;
+  const test::TempDir temp_{"factory"};
+  const std::string dir_ = temp_.path().string();
 };
 
 TEST_F(MetadataStoreFactoryTest, OpensSqliteInBothSpellings) {

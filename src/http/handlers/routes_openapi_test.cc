@@ -2,7 +2,6 @@
 // every operation described there must be served: both are written by hand, so this is what keeps
 // them honest.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
 #include "store/sqlite/sqlite_metadata_store.h"
+#include "testing/temp_dir.h"
 
 namespace mlops::http {
 namespace {
@@ -103,13 +103,9 @@ std::set<std::string> RolesAllowed(Permission permission) {
 class RoutesOpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mlops-routes-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    store_ = std::move(SqliteMetadataStore::Open(dir_ + "/db").value());
-    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_ + "/artifacts").value());
+    store_ = std::move(SqliteMetadataStore::Open(dir_.File("db")).value());
+    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_.File("artifacts")).value());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // Every served operation ("get /path") with the permission it needs (nullopt: open).
   std::map<std::string, std::optional<Permission>> ServedOperations() {
@@ -127,7 +123,7 @@ class RoutesOpenApiTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  test::TempDir dir_{"mlops-routes"};
   Config config_;
   std::unique_ptr<SqliteMetadataStore> store_;
   std::unique_ptr<FilesystemArtifactStore> artifacts_;

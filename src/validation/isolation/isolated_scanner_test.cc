@@ -2,7 +2,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "testing/temp_dir.h"
 #include "validation/isolation/scan_wire_format.h"
 
 namespace mlops::validation {
@@ -20,13 +20,6 @@ using ::testing::HasSubstr;
 // Stands in for `mlops scan-child`: each test writes the shell script the scanner runs.
 class IsolatedScannerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "isolated-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   ScanOutcome ScanWith(const std::string& script, std::chrono::seconds timeout = {}) {
     const std::filesystem::path child = dir_ / "child.sh";
     std::ofstream(child) << "#!/bin/sh\n" << script << "\n";
@@ -37,7 +30,8 @@ class IsolatedScannerTest : public ::testing::Test {
     return scanner.Scan({model_, version_, dir_ / "model.onnx", "model.onnx"});
   }
 
-  std::filesystem::path dir_;
+  const test::TempDir temp_{"isolated"};
+  const std::filesystem::path& dir_ = temp_.path();
   const Model model_;
   const ModelVersion version_ = [] {
     ModelVersion version;

@@ -6,27 +6,19 @@
 #include <fstream>
 #include <string>
 
+#include "testing/temp_dir.h"
 #include "validation/security/embedded_rules.h"
 
 namespace mlops::validation::security {
 namespace {
 
-class TempDir {
+// A directory of rule files.
+class RulesDir : public test::TempDir {
  public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("mlops-yara-" + std::to_string(::getpid()) + "-" +
-             std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::filesystem::path& path() const { return path_; }
+  RulesDir() : TempDir("mlops-yara") {}
   void Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name) << text;
+    std::ofstream(path() / name) << text;
   }
-
- private:
-  std::filesystem::path path_;
 };
 
 std::vector<Finding> Match(const YaraRules& rules, const std::string& data, std::size_t chunk) {
@@ -46,7 +38,7 @@ TEST(YaraRulesTest, ShippedRulesCompile) {
 }
 
 TEST(YaraRulesTest, ExtraRulesDirectoryIsCompiledIn) {
-  TempDir dir;
+  RulesDir dir;
   dir.Write("custom.yar", "rule custom_marker { strings: $a = \"MLOPS-MARKER\" condition: $a }");
   dir.Write("ignored.txt", "not a rule at all {");
   const auto rules = YaraRules::Compile(embedded::BuiltinYaraRules(), dir.path());
@@ -59,7 +51,7 @@ TEST(YaraRulesTest, ExtraRulesDirectoryIsCompiledIn) {
 }
 
 TEST(YaraRulesTest, BrokenExtraRuleNamesFileAndLine) {
-  TempDir dir;
+  RulesDir dir;
   dir.Write("broken.yar", "rule ok { condition: true }\nrule broken { condition: $missing }\n");
   const auto rules = YaraRules::Compile(embedded::BuiltinYaraRules(), dir.path());
   ASSERT_EQ(rules.status().code(), StatusCode::kInvalidArgument);
@@ -91,8 +83,8 @@ TEST(YaraRulesTest, EachRuleIsReportedOncePerStream) {
 TEST(YaraRulesTest, BenignTextDoesNotMatch) {
   const auto rules = YaraRules::Compile(embedded::BuiltinYaraRules(), {});
   ASSERT_TRUE(rules.ok());
-  EXPECT_TRUE(Match(**rules, "the system uses a subprocess-free design; bash is a shell", 64)
-                  .empty());
+  EXPECT_TRUE(
+      Match(**rules, "the system uses a subprocess-free design; bash is a shell", 64).empty());
 }
 
 }  // namespace
