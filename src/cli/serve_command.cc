@@ -53,6 +53,19 @@ StatusOr<std::unique_ptr<MetadataStore>> OpenMigratedStore(const Config& config)
   return store;
 }
 
+// S3 if MINIO_ENDPOINT is set, with the model and validation-report buckets; otherwise the
+// filesystem under data_dir.
+ArtifactStoreSettings ArtifactStoreSettingsFrom(const Config& config) {
+  ArtifactStoreSettings settings;
+  settings.filesystem_root = config.data_dir + "/artifacts";
+  settings.s3.endpoint = config.s3_endpoint;
+  settings.s3.secure = config.s3_secure;
+  settings.s3.credentials = {config.s3_access_key, config.s3_secret_key, config.s3_region};
+  settings.s3.part_bytes = static_cast<std::size_t>(config.s3_part_size_bytes);
+  settings.s3.buckets = {config.model_bucket, config.reports_bucket};
+  return settings;
+}
+
 ValidationSettings ValidationSettingsFrom(const Config& config) {
   ValidationSettings settings;
   settings.reports_bucket = config.reports_bucket;
@@ -80,7 +93,7 @@ int Migrate(const Config& config) {
 int Serve(const Config& config, const ServeFlags& flags) {
   auto store = OpenMigratedStore(config);
   if (!store.ok()) return FailStarting(config, "cannot open the metadata store", store.status());
-  auto artifacts = OpenArtifactStore(ArtifactStoreSettings::FromConfig(config));
+  auto artifacts = OpenArtifactStore(ArtifactStoreSettingsFrom(config));
   if (!artifacts.ok()) {
     return FailStarting(config, "cannot open the artifact store", artifacts.status());
   }
