@@ -111,7 +111,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
                         &validation);
   FeedbackService feedback(**store);
   ApiKeyService keys(**store, config.admin_api_key);
-  http::Metrics metrics;
+  monitoring::Metrics metrics;
+  http::RequestMetrics request_metrics(metrics);
 
   auto generated = keys.EnsureAdminKey();
   if (!generated.ok()) {
@@ -145,7 +146,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.drain_timeout_seconds = config.drain_timeout_seconds;
   options.shutdown_grace_seconds = config.shutdown_grace_seconds;
 
-  http::Server server(options, router, keys, metrics);
+  http::Server server(options, router, keys, request_metrics);
   if (Status s = server.Listen(); !s.ok()) return Fail("cannot listen", s);
   if (!flags.port_file.empty()) {
     std::ofstream(flags.port_file + ".tmp") << server.port() << "\n";

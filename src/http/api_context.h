@@ -2,7 +2,7 @@
 
 #include "artifacts/artifact_store.h"
 #include "config/config.h"
-#include "http/metrics.h"
+#include "monitoring/metrics.h"
 #include "services/api_key_service.h"
 #include "services/feedback_service.h"
 #include "services/registry_service.h"
@@ -22,7 +22,7 @@ struct ApiContext {
   ValidationService& validation;
   FeedbackService& feedback;
   ApiKeyService& keys;
-  Metrics& metrics;
+  monitoring::Metrics& metrics;  // rendered by GET /metrics
 };
 
 }  // namespace mlops::http

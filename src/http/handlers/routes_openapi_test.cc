@@ -118,7 +118,7 @@ class RoutesOpenApiTest : public ::testing::Test {
     ValidationService validation(*store_, *artifacts_, {});
     FeedbackService feedback(*store_);
     ApiKeyService keys(*store_, std::nullopt);
-    Metrics metrics;
+    monitoring::Metrics metrics;
     ApiContext ctx{config_,    *store_,  *artifacts_, registry, uploads,
                    validation, feedback, keys,        metrics};
     std::map<std::string, std::optional<Permission>> out;
