@@ -15,6 +15,8 @@
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
 #include "http/server.h"
+#include "services/artifact_download_service.h"
+#include "services/health_service.h"
 #include "services/orphan_artifact_sweeper.h"
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
@@ -109,8 +111,12 @@ int Serve(const Config& config, const ServeFlags& flags) {
                         {config.model_bucket, config.max_artifact_bytes,
                          config.default_status_on_upload},
                         &validation);
+  ArtifactDownloadService downloads(registry, **artifacts);
   FeedbackService feedback(**store);
   ApiKeyService keys(**store, config.admin_api_key);
+  HealthService health(
+      **store, **artifacts,
+      {config.LocalDataDirs(), static_cast<std::uint64_t>(config.min_free_disk_bytes)});
   monitoring::Metrics metrics;
   http::RequestMetrics request_metrics(metrics);
 
@@ -127,8 +133,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
               << std::endl;
   }
 
-  http::ApiContext ctx{config,  **store, **artifacts, registry, uploads,
-                       validation, feedback, keys,       metrics};
+  http::ApiContext ctx{registry, uploads, downloads, validation, feedback, keys, health, metrics};
   const http::Router router = http::BuildRouter(ctx);
   http::ServerOptions options;
   options.host = flags.host.value_or(config.service_host);
