@@ -6,16 +6,12 @@
 #include "artifacts/artifact_store.h"
 #include "artifacts/s3/s3_artifact_store.h"
 #include "common/status.h"
-#include "config/config.h"
 
 namespace mlops {
 
-// Which artifact store backend to open, and where.
+// Which artifact store backend to open, and where. Independent of the process's Config, which
+// cli/serve maps onto it.
 struct ArtifactStoreSettings {
-  // The settings `config` names: S3 if MINIO_ENDPOINT is set, with the model and
-  // validation-report buckets; otherwise the filesystem under data_dir.
-  static ArtifactStoreSettings FromConfig(const Config& config);
-
   std::string filesystem_root;   // used when s3.endpoint is empty
   S3ArtifactStoreSettings s3{};  // used when s3.endpoint is set
 };

@@ -11,7 +11,7 @@
 #include <system_error>
 #include <utility>
 
-#include "artifacts/posix_io.h"
+#include "common/posix_io.h"
 
 namespace mlops {
 namespace {

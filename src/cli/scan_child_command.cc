@@ -9,8 +9,8 @@
 #include <iterator>
 #include <string>
 
-#include "artifacts/posix_io.h"
 #include "cli/scanner_setup.h"
+#include "common/posix_io.h"
 #include "validation/isolation/scan_wire_format.h"
 
 namespace mlops::cli {

@@ -15,6 +15,8 @@
 #include "http/api_context.h"
 #include "http/handlers/routes.h"
 #include "http/server.h"
+#include "services/artifact_download_service.h"
+#include "services/health_service.h"
 #include "services/orphan_artifact_sweeper.h"
 #include "services/validation_job_runner.h"
 #include "services/validation_worker_pool.h"
@@ -53,6 +55,19 @@ StatusOr<std::unique_ptr<MetadataStore>> OpenMigratedStore(const Config& config)
   return store;
 }
 
+// S3 if MINIO_ENDPOINT is set, with the model and validation-report buckets; otherwise the
+// filesystem under data_dir.
+ArtifactStoreSettings ArtifactStoreSettingsFrom(const Config& config) {
+  ArtifactStoreSettings settings;
+  settings.filesystem_root = config.data_dir + "/artifacts";
+  settings.s3.endpoint = config.s3_endpoint;
+  settings.s3.secure = config.s3_secure;
+  settings.s3.credentials = {config.s3_access_key, config.s3_secret_key, config.s3_region};
+  settings.s3.part_bytes = static_cast<std::size_t>(config.s3_part_size_bytes);
+  settings.s3.buckets = {config.model_bucket, config.reports_bucket};
+  return settings;
+}
+
 ValidationSettings ValidationSettingsFrom(const Config& config) {
   ValidationSettings settings;
   settings.reports_bucket = config.reports_bucket;
@@ -80,7 +95,7 @@ int Migrate(const Config& config) {
 int Serve(const Config& config, const ServeFlags& flags) {
   auto store = OpenMigratedStore(config);
   if (!store.ok()) return FailStarting(config, "cannot open the metadata store", store.status());
-  auto artifacts = OpenArtifactStore(ArtifactStoreSettings::FromConfig(config));
+  auto artifacts = OpenArtifactStore(ArtifactStoreSettingsFrom(config));
   if (!artifacts.ok()) {
     return FailStarting(config, "cannot open the artifact store", artifacts.status());
   }
@@ -96,9 +111,14 @@ int Serve(const Config& config, const ServeFlags& flags) {
                         {config.model_bucket, config.max_artifact_bytes,
                          config.default_status_on_upload},
                         &validation);
+  ArtifactDownloadService downloads(registry, **artifacts);
   FeedbackService feedback(**store);
   ApiKeyService keys(**store, config.admin_api_key);
-  http::Metrics metrics;
+  HealthService health(
+      **store, **artifacts,
+      {config.LocalDataDirs(), static_cast<std::uint64_t>(config.min_free_disk_bytes)});
+  monitoring::Metrics metrics;
+  http::RequestMetrics request_metrics(metrics);
 
   auto generated = keys.EnsureAdminKey();
   if (!generated.ok()) {
@@ -113,8 +133,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
               << std::endl;
   }
 
-  http::ApiContext ctx{config,  **store, **artifacts, registry, uploads,
-                       validation, feedback, keys,       metrics};
+  http::ApiContext ctx{registry, uploads, downloads, validation, feedback, keys, health, metrics};
   const http::Router router = http::BuildRouter(ctx);
   http::ServerOptions options;
   options.host = flags.host.value_or(config.service_host);
@@ -132,7 +151,7 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.drain_timeout_seconds = config.drain_timeout_seconds;
   options.shutdown_grace_seconds = config.shutdown_grace_seconds;
 
-  http::Server server(options, router, keys, metrics);
+  http::Server server(options, router, keys, request_metrics);
   if (Status s = server.Listen(); !s.ok()) return Fail("cannot listen", s);
   if (!flags.port_file.empty()) {
     std::ofstream(flags.port_file + ".tmp") << server.port() << "\n";

@@ -6,12 +6,14 @@
 #include "common/json_writer.h"
 #include "common/status.h"
 #include "domain/entities.h"
+#include "domain/feedback_summary.h"
+#include "domain/list_filters.h"
+#include "domain/page.h"
 #include "services/api_key_service.h"
 #include "services/feedback_service.h"
 #include "services/registry_service.h"
 #include "services/upload_service.h"
 #include "services/validation_service.h"
-#include "store/metadata_store.h"
 
 namespace mlops::http {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "common/status.h"
+#include "domain/page.h"
 #include "http/message.h"
-#include "store/metadata_store.h"
 
 namespace mlops::http {
 

@@ -134,7 +134,7 @@ struct Worker {
 
 class Server::Impl {
  public:
-  Impl(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics)
+  Impl(ServerOptions options, const Router& router, ApiKeyService& keys, RequestMetrics& metrics)
       : options_(std::move(options)), router_(router), keys_(keys), metrics_(metrics) {
     int n = options_.threads > 0 ? options_.threads
                                  : static_cast<int>(std::thread::hardware_concurrency());
@@ -185,7 +185,7 @@ class Server::Impl {
   ServerOptions options_;
   const Router& router_;
   ApiKeyService& keys_;
-  Metrics& metrics_;
+  RequestMetrics& metrics_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::optional<tcp::acceptor> acceptor_;  // on the first worker's io_context
   int port_ = 0;
@@ -630,7 +630,8 @@ void Server::Impl::AccessLog(const Request& req, const std::string& route, int s
   LogPreformatted(LogLevel::kInfo, "request", fields);
 }
 
-Server::Server(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics)
+Server::Server(ServerOptions options, const Router& router, ApiKeyService& keys,
+               RequestMetrics& metrics)
     : impl_(std::make_unique<Impl>(std::move(options), router, keys, metrics)) {}
 Server::~Server() = default;
 Status Server::Listen() { return impl_->Listen(); }

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "common/status.h"
-#include "http/metrics.h"
+#include "http/request_metrics.h"
 #include "http/router.h"
 #include "services/api_key_service.h"
 
@@ -13,13 +13,13 @@ namespace mlops::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8000;                       // 0: any free port
-  int threads = 0;                       // 0: one per core
+  int port = 8000;  // 0: any free port
+  int threads = 0;  // 0: one per core
   std::uint64_t max_json_body_bytes = 1024 * 1024;
   std::uint64_t max_stream_body_bytes = 0;  // whole multipart body, file included
   int header_timeout_seconds = 30;          // to receive a request's head, from the first wait
   int request_timeout_seconds = 30;         // to receive a whole JSON body
-  int stream_idle_timeout_seconds = 60;  // longest pause inside a streamed body
+  int stream_idle_timeout_seconds = 60;     // longest pause inside a streamed body
   // A streamed body slower than this over a window is answered 408 (0: no minimum).
   std::uint64_t min_body_bytes_per_second = 0;
   int min_body_rate_window_seconds = 30;
@@ -40,7 +40,7 @@ struct ServerOptions {
 // requests finish for up to the grace period.
 class Server {
  public:
-  Server(ServerOptions options, const Router& router, ApiKeyService& keys, Metrics& metrics);
+  Server(ServerOptions options, const Router& router, ApiKeyService& keys, RequestMetrics& metrics);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -5,6 +5,7 @@
 
 #include "common/status.h"
 #include "domain/entities.h"
+#include "domain/page.h"
 #include "store/metadata_store.h"
 
 namespace mlops {

@@ -5,6 +5,8 @@
 
 #include "common/status.h"
 #include "domain/entities.h"
+#include "domain/feedback_summary.h"
+#include "domain/page.h"
 #include "store/metadata_store.h"
 
 namespace mlops {

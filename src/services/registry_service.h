@@ -6,6 +6,8 @@
 #include "common/status.h"
 #include "domain/entities.h"
 #include "domain/lifecycle.h"
+#include "domain/list_filters.h"
+#include "domain/page.h"
 #include "services/validation_service.h"
 #include "store/metadata_store.h"
 

@@ -11,6 +11,7 @@
 #include "artifacts/artifact_store.h"
 #include "common/status.h"
 #include "domain/entities.h"
+#include "domain/page.h"
 #include "services/validation_settings.h"
 #include "store/metadata_store.h"
 

@@ -9,36 +9,11 @@
 
 #include "common/status.h"
 #include "domain/entities.h"
+#include "domain/feedback_summary.h"
+#include "domain/list_filters.h"
+#include "domain/page.h"
 
 namespace mlops {
-
-// skip >= 0, 1 <= limit <= 1000 (checked at the edge).
-struct PageRequest {
-  std::int64_t skip = 0;
-  std::int64_t limit = 100;
-};
-
-// One page of a list, in creation order (created_at, then id), and the count of all matches.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::int64_t total = 0;
-};
-
-struct ModelFilter {
-  std::optional<std::string> task_type;    // exact match
-  std::optional<std::string> name_prefix;  // literal prefix (no wildcards)
-};
-
-struct VersionFilter {
-  std::optional<ModelVersionStatus> status;
-};
-
-struct FeedbackSummary {
-  std::int64_t count = 0;
-  std::optional<double> average_rating;  // over feedback that has a rating
-  std::int64_t rating_counts[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
-};
 
 // The operations available inside one transaction. Obtained only from MetadataStore::Write or
 // MetadataStore::Read; not thread-safe and not valid after the callback returns.
@@ -119,8 +94,8 @@ class MetadataTx {
                                       TimestampMs lease_expires_at, TimestampMs now) = 0;
   // Gives a job back unfinished (a graceful stop): QUEUED, the attempt not counted, its result
   // PENDING. CONFLICT if `lease_token` no longer holds the job.
-  virtual Status ReleaseValidationJob(const std::string& result_id,
-                                      const std::string& lease_token, TimestampMs now) = 0;
+  virtual Status ReleaseValidationJob(const std::string& result_id, const std::string& lease_token,
+                                      TimestampMs now) = 0;
   // Requeues every RUNNING job whose lease expired before `now` (its worker crashed or hung):
   // QUEUED, no lease, its result PENDING. Returns how many.
   virtual StatusOr<std::int64_t> ReclaimExpiredValidationJobs(TimestampMs now) = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include "http/api_context.h"
 #include "http/router.h"
@@ -20,6 +21,9 @@ void AddFeedbackRoutes(Router& router, ApiContext& ctx);
 void AddValidationRoutes(Router& router, ApiContext& ctx);
 void AddApiKeyRoutes(Router& router, ApiContext& ctx);
 void AddSystemRoutes(Router& router, ApiContext& ctx);
+
+// A response body streamed from a store's reader.
+std::unique_ptr<BodySource> ArtifactBody(std::unique_ptr<ArtifactReader> reader);
 
 // Wraps a handler that may fail, so that every route answers errors the same way.
 Handler Guarded(std::function<StatusOr<Response>(Request&)> fn);

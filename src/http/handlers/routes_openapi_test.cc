@@ -11,11 +11,8 @@
 #include <set>
 #include <sstream>
 
-#include "artifacts/filesystem_artifact_store.h"
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
-#include "store/sqlite/sqlite_metadata_store.h"
-#include "testing/temp_dir.h"
 
 namespace mlops::http {
 namespace {
@@ -100,33 +97,66 @@ std::set<std::string> RolesAllowed(Permission permission) {
   return out;
 }
 
+// Building the router registers routes and calls no service, so the stores behind the services
+// are never used.
+class UnusedMetadataStore final : public MetadataStore {
+ public:
+  Status Migrate() override { return Unused(); }
+  Status Write(const TxFn&) override { return Unused(); }
+  Status Read(const TxFn&) override { return Unused(); }
+  Status Ping() override { return Unused(); }
+  StatusOr<int> SchemaVersion() override { return Unused(); }
+
+ private:
+  static Status Unused() { return Internal("not used by this test"); }
+};
+
+class UnusedArtifactStore final : public ArtifactStore {
+ public:
+  Status SweepTemporaries() override { return Unused(); }
+  Status Ping() override { return Unused(); }
+
+ private:
+  static Status Unused() { return Internal("not used by this test"); }
+  StatusOr<std::unique_ptr<ArtifactWriter>> BeginWriteImpl(const std::string&, const std::string&,
+                                                           std::int64_t) override {
+    return Unused();
+  }
+  StatusOr<ArtifactInfo> StatImpl(const std::string&, const std::string&) override {
+    return Unused();
+  }
+  StatusOr<std::unique_ptr<ArtifactReader>> OpenImpl(const std::string&, const std::string&,
+                                                     std::int64_t,
+                                                     std::optional<std::int64_t>) override {
+    return Unused();
+  }
+  Status DeleteImpl(const std::string&, const std::string&) override { return Unused(); }
+  Status ListObjectsImpl(const std::string&, const std::string&, const ObjectVisitor&) override {
+    return Unused();
+  }
+};
+
 class RoutesOpenApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    store_ = std::move(SqliteMetadataStore::Open(dir_.File("db")).value());
-    artifacts_ = std::move(FilesystemArtifactStore::Open(dir_.File("artifacts")).value());
-  }
-
   // Every served operation ("get /path") with the permission it needs (nullopt: open).
   std::map<std::string, std::optional<Permission>> ServedOperations() {
-    RegistryService registry(*store_);
-    UploadService uploads(*store_, *artifacts_, {"b", 1, ModelVersionStatus::kStaging});
-    ValidationService validation(*store_, *artifacts_, {});
-    FeedbackService feedback(*store_);
-    ApiKeyService keys(*store_, std::nullopt);
-    Metrics metrics;
-    ApiContext ctx{config_,    *store_,  *artifacts_, registry, uploads,
-                   validation, feedback, keys,        metrics};
+    RegistryService registry(store_);
+    UploadService uploads(store_, artifacts_, {"b", 1, ModelVersionStatus::kStaging});
+    ArtifactDownloadService downloads(registry, artifacts_);
+    ValidationService validation(store_, artifacts_, {});
+    FeedbackService feedback(store_);
+    ApiKeyService keys(store_, std::nullopt);
+    HealthService health(store_, artifacts_, {});
+    monitoring::Metrics metrics;
+    ApiContext ctx{registry, uploads, downloads, validation, feedback, keys, health, metrics};
     std::map<std::string, std::optional<Permission>> out;
     const Router router = BuildRouter(ctx);
     for (const Route& r : router.routes()) out[Lower(r.method) + " " + r.pattern] = r.permission;
     return out;
   }
 
-  test::TempDir dir_{"mlops-routes"};
-  Config config_;
-  std::unique_ptr<SqliteMetadataStore> store_;
-  std::unique_ptr<FilesystemArtifactStore> artifacts_;
+  UnusedMetadataStore store_;
+  UnusedArtifactStore artifacts_;
 };
 
 TEST_F(RoutesOpenApiTest, DocumentAndRouterDescribeTheSameOperations) {

@@ -1,8 +1,6 @@
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "common/disk_space.h"
 #include "http/handlers/routes.h"
 #include "http/openapi.h"
 #include "http/responses.h"
@@ -17,24 +15,16 @@ Response Text(std::string content_type, std::string_view body) {
   return r;
 }
 
-// A full disk makes every write fail; readiness says so before the writes do.
-Status CheckDisk(const Config& config) {
-  const auto min_free = static_cast<std::uint64_t>(config.min_free_disk_bytes);
-  for (const std::string& dir : config.LocalDataDirs()) {
-    RETURN_IF_ERROR(CheckFreeDiskSpace(dir, min_free));
-  }
-  return OkStatus();
-}
-
 // Readiness names each backend and what is wrong with it, so an operator sees the cause at once.
 Response Ready(ApiContext& ctx) {
-  const Status db = ctx.store.Ping();
-  const Status artifacts = ctx.artifacts.Ping();
-  const Status disk = CheckDisk(ctx.config);
+  const Readiness readiness = ctx.health.CheckReadiness();
+  const Status& db = readiness.metadata_store;
+  const Status& artifacts = readiness.artifact_store;
+  const Status& disk = readiness.disk;
   nlohmann::json checks = {{"metadata_store", db.ok() ? "ok" : db.message()},
                            {"artifact_store", artifacts.ok() ? "ok" : artifacts.message()},
                            {"disk", disk.ok() ? "ok" : disk.message()}};
-  if (db.ok() && artifacts.ok() && disk.ok()) {
+  if (readiness.ready()) {
     return JsonResponse(200, nlohmann::json{{"status", "ready"}, {"checks", checks}}.dump());
   }
   std::string detail = !db.ok()          ? "metadata store unavailable: " + db.message()
@@ -48,8 +38,8 @@ Response Ready(ApiContext& ctx) {
 void AddSystemRoutes(Router& router, ApiContext& ctx) {
   router.Add({"GET", "/health/live", std::nullopt,
               [](Request&) { return JsonResponse(200, R"({"status":"alive"})"); }, nullptr});
-  router.Add({"GET", "/health/ready", std::nullopt, [&ctx](Request&) { return Ready(ctx); },
-              nullptr});
+  router.Add(
+      {"GET", "/health/ready", std::nullopt, [&ctx](Request&) { return Ready(ctx); }, nullptr});
   router.Add({"GET", "/metrics", std::nullopt,
               [&ctx](Request&) {
                 return Text("text/plain; version=0.0.4; charset=utf-8",

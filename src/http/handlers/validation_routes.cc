@@ -41,7 +41,7 @@ void AddValidationRoutes(Router& router, ApiContext& ctx) {
                 ASSIGN_OR_RETURN(std::string id, UuidParam(req, "result_id"));
                 ASSIGN_OR_RETURN(ValidationReport report, ctx.validation.OpenReport(id));
                 Response r;
-                r.stream = std::move(report.reader);
+                r.stream = ArtifactBody(std::move(report.reader));
                 r.stream_length = report.size_bytes;
                 return r;
               }),

@@ -1,11 +1,8 @@
-#include <chrono>
-
 #include "http/api_codec.h"
 #include "http/handlers/byte_range.h"
 #include "http/handlers/routes.h"
 #include "http/handlers/version_upload_sink.h"
 #include "http/responses.h"
-#include "services/object_path.h"
 
 namespace mlops::http {
 namespace {
@@ -29,15 +26,9 @@ bool MatchesEtag(std::optional<std::string_view> header, const std::string& quot
   return false;
 }
 
-// Long enough for a slow client to start a large download, short enough that a leaked URL soon
-// stops working.
-constexpr std::chrono::seconds kPresignedUrlExpiry{3600};
-
 // ?redirect=true: a 307 to a presigned URL, so the bytes flow from the store, not through us.
-StatusOr<Response> RedirectToArtifact(ApiContext& ctx, const std::string& bucket,
-                                      const std::string& key) {
-  ASSIGN_OR_RETURN(std::string url,
-                   ctx.artifacts.PresignedGetUrl(bucket, key, kPresignedUrlExpiry));
+StatusOr<Response> RedirectToArtifact(ApiContext& ctx, const VersionArtifact& artifact) {
+  ASSIGN_OR_RETURN(std::string url, ctx.downloads.PresignedUrl(artifact));
   Response r;
   r.status = 307;
   r.content_type.clear();
@@ -47,25 +38,20 @@ StatusOr<Response> RedirectToArtifact(ApiContext& ctx, const std::string& bucket
 
 StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
   ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
-  ASSIGN_OR_RETURN(ModelVersion version, ctx.registry.GetVersion(id));
-  const std::optional<ObjectPath> path = SplitObjectPath(version.artifact_path);
-  if (!path) return Internal("artifact path without bucket: " + id);
-  const std::string& bucket = path->bucket;
-  const std::string& key = path->key;
+  ASSIGN_OR_RETURN(VersionArtifact artifact, ctx.downloads.Find(id));
   const std::string_view redirect = req.Query("redirect").value_or("false");
   if (redirect != "true" && redirect != "false") {
     return InvalidArgument("redirect must be true or false");
   }
-  if (redirect == "true") return RedirectToArtifact(ctx, bucket, key);
-  const std::string etag = Quoted(version.artifact_sha256);
-  const std::int64_t size = version.artifact_size_bytes;
+  if (redirect == "true") return RedirectToArtifact(ctx, artifact);
+  const std::string etag = Quoted(artifact.sha256);
+  const std::int64_t size = artifact.size_bytes;
 
   Response r;
   r.content_type = "application/octet-stream";
-  r.headers = {
-      {"ETag", etag},
-      {"Accept-Ranges", "bytes"},
-      {"Content-Disposition", "attachment; filename=\"" + key.substr(key.rfind('/') + 1) + "\""}};
+  r.headers = {{"ETag", etag},
+               {"Accept-Ranges", "bytes"},
+               {"Content-Disposition", "attachment; filename=\"" + artifact.file_name + "\""}};
   if (MatchesEtag(req.Header("if-none-match"), etag)) {
     r.status = 304;
     r.content_type.clear();
@@ -78,15 +64,9 @@ StatusOr<Response> DownloadArtifact(ApiContext& ctx, Request& req) {
     e.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
     return e;
   }
-  StatusOr<std::unique_ptr<ArtifactReader>> reader =
-      ctx.artifacts.Open(bucket, key, range.range.offset, range.range.length);
-  if (!reader.ok()) {
-    if (reader.status().code() == StatusCode::kNotFound) {
-      return Internal("artifact of version " + id + " is missing from the store");
-    }
-    return reader.status();
-  }
-  r.stream = std::move(reader).value();
+  ASSIGN_OR_RETURN(std::unique_ptr<ArtifactReader> reader,
+                   ctx.downloads.Open(artifact, range.range.offset, range.range.length));
+  r.stream = ArtifactBody(std::move(reader));
   r.stream_length = range.range.length;
   if (range.kind == RangeResult::Kind::kPartial) {
     r.status = 206;

@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "artifacts/posix_io.h"
+#include "common/posix_io.h"
 
 extern char** environ;
 

@@ -8,8 +8,8 @@
 
 #include "common/status.h"
 
-// Small POSIX helpers for the filesystem artifact store: an owning file descriptor, loops that
-// survive EINTR and short transfers, and errno mapped to the store's status codes.
+// Small POSIX helpers (the filesystem artifact store, the scan child's pipes): an owning file
+// descriptor, loops that survive EINTR and short transfers, and errno mapped to status codes.
 namespace mlops::posix_io {
 
 // Owns a file descriptor and closes it on destruction. Move-only.

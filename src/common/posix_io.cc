@@ -1,4 +1,4 @@
-#include "artifacts/posix_io.h"
+#include "common/posix_io.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
