@@ -1,6 +1,5 @@
 #include "opencv_dnn_runtime.h"
 
-#include <fstream>
 #include <limits>
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
@@ -13,27 +12,6 @@ namespace mlops::bench {
 
 using namespace runtime;  // NOLINT: a bench-only adapter over the runtime types
 namespace {
-
-// Protobuf parses at most 2 GiB; a larger file is refused before it is read into memory.
-constexpr std::uintmax_t kMaxOnnxFileBytes = std::numeric_limits<int>::max();
-
-StatusOr<std::string> ReadModelFile(const std::filesystem::path& file) {
-  std::error_code error;
-  const std::uintmax_t size = std::filesystem::file_size(file, error);
-  if (error) return NotFound("cannot open model file " + file.string());
-  if (size > kMaxOnnxFileBytes) {
-    return InvalidArgument(
-        "ONNX model is larger than protobuf's 2 GiB limit (external data is "
-        "not supported)");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return NotFound("cannot open model file " + file.string());
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-    return Internal("cannot read model file " + file.string());
-  }
-  return bytes;
-}
 
 // The OpenCV depth a tensor is fed as, and the type it becomes.
 struct CvFeed {
@@ -191,7 +169,7 @@ class OnnxLoadedModel final : public LoadedModel {
 
 StatusOr<std::unique_ptr<LoadedModel>> OpenCvDnnRuntime::Load(
     const std::filesystem::path& model_file) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadModelFile(model_file));
+  ASSIGN_OR_RETURN(std::string bytes, ReadOnnxModelFile(model_file));
   ASSIGN_OR_RETURN(OnnxModelCheck check, CheckOnnxModel(bytes));
   IoSignature signature = std::move(check.signature);
   try {

@@ -5,6 +5,7 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <exception>
+#include <fstream>
 #include <limits>
 #include <string>
 #include <unordered_set>
@@ -132,7 +133,27 @@ std::string NewerThanLibonnx(const onnx::ModelProto& model) {
   return "";
 }
 
+// Protobuf parses at most 2 GiB; a larger file is refused before it is read into memory.
+constexpr std::uintmax_t kMaxOnnxFileBytes = std::numeric_limits<int>::max();
+
 }  // namespace
+
+StatusOr<std::string> ReadOnnxModelFile(const std::filesystem::path& file) {
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(file, error);
+  if (error) return NotFound("cannot open model file " + file.string());
+  if (size > kMaxOnnxFileBytes) {
+    return InvalidArgument(
+        "ONNX model is larger than protobuf's 2 GiB limit (external data is not supported)");
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return NotFound("cannot open model file " + file.string());
+  std::string bytes(size, '\0');
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    return Internal("cannot read model file " + file.string());
+  }
+  return bytes;
+}
 
 StatusOr<OnnxModelCheck> CheckOnnxModel(std::string_view serialized_model) {
   if (serialized_model.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,11 @@ struct OnnxModelCheck {
   // shape inference were skipped, leaving the judgement to the runtime.
   std::string skipped;
 };
+
+// The bytes of an ONNX model file. Returns NotFound when it cannot be opened, InvalidArgument when
+// it is beyond protobuf's 2 GiB (refused before it is read into memory; external data is not
+// supported), Internal when reading fails. Thread-safe.
+StatusOr<std::string> ReadOnnxModelFile(const std::filesystem::path& file);
 
 // Checks a serialized ONNX model with libonnx: the ONNX checker, then strict shape inference.
 // Returns InvalidArgument naming the check and carrying libonnx's message when the model fails

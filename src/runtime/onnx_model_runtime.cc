@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 
-#include <fstream>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -19,9 +18,6 @@ namespace {
 using ort::OrtApi;
 
 constexpr const char* kLibraryFile = "libonnxruntime.so.1";
-
-// Protobuf parses at most 2 GiB; a larger file is refused before it is read into memory.
-constexpr std::uintmax_t kMaxOnnxFileBytes = std::numeric_limits<int>::max();
 
 // What LoadOnnxRuntime sets up once per process; never released (sessions may outlive any
 // owner, and ONNX Runtime's environment must outlive its sessions).
@@ -116,23 +112,6 @@ StatusOr<ort::GraphOptimizationLevel> ParseOptimizationLevel(const std::string& 
       "the ONNX Runtime graph optimisation level must be disable, basic, "
       "extended or all, not '" +
       level + "'");
-}
-
-StatusOr<std::string> ReadModelFile(const std::filesystem::path& file) {
-  std::error_code error;
-  const std::uintmax_t size = std::filesystem::file_size(file, error);
-  if (error) return NotFound("cannot open model file " + file.string());
-  if (size > kMaxOnnxFileBytes) {
-    return InvalidArgument(
-        "ONNX model is larger than protobuf's 2 GiB limit (external data is not supported)");
-  }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return NotFound("cannot open model file " + file.string());
-  std::string bytes(size, '\0');
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
-    return Internal("cannot read model file " + file.string());
-  }
-  return bytes;
 }
 
 struct TypeMapping {
@@ -423,7 +402,7 @@ StatusOr<std::string> LoadOnnxRuntime(const OnnxRuntimeSettings& settings) {
 StatusOr<std::unique_ptr<LoadedModel>> OnnxModelRuntime::Load(
     const std::filesystem::path& model_file) {
   RETURN_IF_ERROR(ValidateOnnxRuntimeSettings(settings_));
-  ASSIGN_OR_RETURN(std::string bytes, ReadModelFile(model_file));
+  ASSIGN_OR_RETURN(std::string bytes, ReadOnnxModelFile(model_file));
   ASSIGN_OR_RETURN(OnnxModelCheck check, CheckOnnxModel(bytes));
   RETURN_IF_ERROR(LoadOnnxRuntime(settings_).status());
   const OrtApi& api = *g_library->api;
