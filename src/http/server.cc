@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 #include <vector>
@@ -190,7 +191,10 @@ class Server::Impl {
   std::optional<tcp::acceptor> acceptor_;  // on the first worker's io_context
   int port_ = 0;
   std::atomic<bool> draining_{false};
-  asio::signal_set* signals_ = nullptr;  // owned by Run(); used on the first worker's thread
+  // SIGINT/SIGTERM, caught from Listen() until Run() returns: a signal that arrives after the
+  // port is announced but before Run() waits for it is queued, not fatal. On the first worker's
+  // io_context; used on its thread.
+  std::optional<asio::signal_set> signals_;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopped_ = false;
@@ -214,13 +218,12 @@ Status Server::Impl::Listen() {
   }
   port_ = acceptor.local_endpoint().port();
   acceptor_.emplace(std::move(acceptor));
+  signals_.emplace(workers_.front()->ioc, SIGINT, SIGTERM);
   return OkStatus();
 }
 
 void Server::Impl::Run() {
-  asio::signal_set signals(workers_.front()->ioc, SIGINT, SIGTERM);
-  signals_ = &signals;
-  signals.async_wait([this](const beast::error_code& ec, int signo) {
+  signals_->async_wait([this](const beast::error_code& ec, int signo) {
     if (ec) return;
     Log(LogLevel::kInfo, "shutting down", {{"signal", signo}});
     Shutdown();
@@ -244,7 +247,7 @@ void Server::Impl::Run() {
   }
   workers_.front()->ioc.run();
   for (auto& t : threads) t.join();
-  signals_ = nullptr;
+  signals_.reset();  // a second signal while the caller winds down is not caught
   {
     std::lock_guard lock(stop_mu_);
     stopped_ = true;
@@ -263,7 +266,7 @@ void Server::Impl::Shutdown() {
     asio::post(w->ioc, [this, w = w.get()] {
       beast::error_code ignored;
       if (w == workers_.front().get()) {
-        if (signals_ != nullptr) signals_->cancel(ignored);
+        if (signals_) signals_->cancel(ignored);
         if (acceptor_) acceptor_->close(ignored);
       }
       w->idle_guard.reset();

@@ -45,7 +45,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening sockets. UNAVAILABLE if the address cannot be bound.
+  // Binds the listening sockets and from then on catches SIGTERM/SIGINT: one that arrives before
+  // Run() (e.g. right after the port is announced) makes Run() shut down at once instead of
+  // killing the process. UNAVAILABLE if the address cannot be bound.
   Status Listen();
   // The bound port (after Listen()).
   int port() const;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <regex>
@@ -193,6 +194,11 @@ class FullDiskTest : public ::testing::Test {
 TEST_F(FullDiskTest, StartUpOnAFullDiskNamesTheCause) {
   server_ = ServerProcess::Start(options_);  // creates the database, then stops cleanly
   ASSERT_NE(server_, nullptr);
+  // Stopped right after it announced its port. Had the signal killed it, its WAL and shared-memory
+  // files would stay behind, and the next start would reuse the latter's pages instead of
+  // writing to the full disk.
+  const int stopped = server_->StopWith(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(stopped) && WEXITSTATUS(stopped) == 0) << "wait status " << stopped;
   server_.reset();
   FillDisk();
 
