@@ -15,9 +15,9 @@
 namespace mlops::net {
 namespace {
 
-using test_support::ClosedPort;
-using test_support::HttpTestPeer;
-using test_support::ListenOnLoopback;
+using test::ClosedPort;
+using test::HttpTestPeer;
+using test::ListenOnLoopback;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;

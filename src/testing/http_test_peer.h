@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-namespace mlops::test_support {
+namespace mlops::test {
 
 // A TCP socket listening on 127.0.0.1 and a free port, which is stored in `port`; aborts if
 // the environment has no loopback sockets, as such a test environment cannot run these tests.
@@ -264,4 +264,4 @@ class HttpTestPeer {
   std::vector<Received> received_;
 };
 
-}  // namespace mlops::test_support
+}  // namespace mlops::test

@@ -10,8 +10,8 @@ namespace mlops::validation {
 namespace {
 
 using nlohmann::json;
-using ScannerTestPeer = test_support::HttpTestPeer;
-using test_support::ClosedPort;
+using ScannerTestPeer = test::HttpTestPeer;
+using test::ClosedPort;
 
 constexpr const char* kImage = "registry.example.com/team/model:1.2.0";
 
