@@ -109,13 +109,20 @@ void BM_PickleWalkBigPickle(benchmark::State& state) {
 // Every file of the security corpus (tests/corpus/security), scanned whole: the time a
 // validation job spends in this scan for small models, YARA rule compilation excluded.
 const char* const kCorpusFiles[] = {
-    "benign/state_dict.pt",          "benign/torchscript.pt",
-    "benign/dict_of_lists.pkl",      "benign/numpy_in_pickle.pkl",
-    "benign/float_array.npy",        "benign/arrays.npz",
-    "benign/add.onnx",               "malicious/os_system.pkl",
-    "malicious/stack_global_memo.pkl", "malicious/torch_posix_system.pt",
-    "malicious/object_array.npy",    "malicious/zip_slip.zip",
-    "malicious/zip_bomb.zip",        "malicious/escaping_external_data.onnx",
+    "benign/state_dict.pt",
+    "benign/torchscript.pt",
+    "benign/dict_of_lists.pkl",
+    "benign/numpy_in_pickle.pkl",
+    "benign/float_array.npy",
+    "benign/arrays.npz",
+    "benign/add.onnx",
+    "malicious/os_system.pkl",
+    "malicious/stack_global_memo.pkl",
+    "malicious/torch_posix_system.pt",
+    "malicious/object_array.npy",
+    "malicious/zip_slip.zip",
+    "malicious/zip_bomb.zip",
+    "malicious/escaping_external_data.onnx",
 };
 
 void BM_SecurityScanCorpusFile(benchmark::State& state) {

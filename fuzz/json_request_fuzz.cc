@@ -3,9 +3,8 @@
 // re-serializes to valid JSON.
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "http/api_codec.h"
 

@@ -44,7 +44,8 @@ int FailStarting(const Config& config, std::string_view what, Status status) {
 Status PrepareDataDir(const Config& config) {
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
-  if (ec) return Unavailable("cannot create MLOPS_DATA_DIR " + config.data_dir + ": " + ec.message());
+  if (ec)
+    return Unavailable("cannot create MLOPS_DATA_DIR " + config.data_dir + ": " + ec.message());
   return OkStatus();
 }
 
@@ -107,10 +108,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
   if (!scanners.ok()) return Fail("cannot set up the validation scanners", scanners.status());
   ValidationService validation(**store, **artifacts, ValidationSettingsFrom(config));
   RegistryService registry(**store, &validation);
-  UploadService uploads(**store, **artifacts,
-                        {config.model_bucket, config.max_artifact_bytes,
-                         config.default_status_on_upload},
-                        &validation);
+  UploadService uploads(
+      **store, **artifacts,
+      {config.model_bucket, config.max_artifact_bytes, config.default_status_on_upload},
+      &validation);
   ArtifactDownloadService downloads(registry, **artifacts);
   FeedbackService feedback(**store);
   ApiKeyService keys(**store, config.admin_api_key);
@@ -128,9 +129,10 @@ int Serve(const Config& config, const ServeFlags& flags) {
     // Shown once, on the console only: the store keeps just its hash.
     std::cout << "mlops: created admin API key (shown only now): " << **generated << std::endl;
   } else if (!config.admin_api_key) {
-    std::cout << "mlops: using the API keys stored earlier (the first start printed the admin key); "
-                 "set MLOPS_ADMIN_API_KEY to add a bootstrap admin key"
-              << std::endl;
+    std::cout
+        << "mlops: using the API keys stored earlier (the first start printed the admin key); "
+           "set MLOPS_ADMIN_API_KEY to add a bootstrap admin key"
+        << std::endl;
   }
 
   http::ApiContext ctx{registry, uploads, downloads, validation, feedback, keys, health, metrics};
@@ -141,7 +143,8 @@ int Serve(const Config& config, const ServeFlags& flags) {
   options.threads = config.worker_threads;
   options.max_json_body_bytes = static_cast<std::uint64_t>(config.max_json_body_bytes);
   // The multipart envelope (boundaries, headers, version_details) rides on top of the artifact.
-  options.max_stream_body_bytes = static_cast<std::uint64_t>(config.max_artifact_bytes) + (2u << 20);
+  options.max_stream_body_bytes =
+      static_cast<std::uint64_t>(config.max_artifact_bytes) + (2u << 20);
   options.header_timeout_seconds = config.header_timeout_seconds;
   options.request_timeout_seconds = config.request_timeout_seconds;
   options.stream_idle_timeout_seconds = config.upload_idle_timeout_seconds;

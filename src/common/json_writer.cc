@@ -1,8 +1,8 @@
 #include "common/json_writer.h"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace mlops {
 namespace {
@@ -11,10 +11,14 @@ namespace {
 std::size_t Utf8SequenceLength(std::string_view s) {
   const auto b0 = static_cast<unsigned char>(s[0]);
   std::size_t n = 0;
-  if (b0 >= 0xc2 && b0 <= 0xdf) n = 2;
-  else if (b0 >= 0xe0 && b0 <= 0xef) n = 3;
-  else if (b0 >= 0xf0 && b0 <= 0xf4) n = 4;
-  else return 0;
+  if (b0 >= 0xc2 && b0 <= 0xdf)
+    n = 2;
+  else if (b0 >= 0xe0 && b0 <= 0xef)
+    n = 3;
+  else if (b0 >= 0xf0 && b0 <= 0xf4)
+    n = 4;
+  else
+    return 0;
   if (s.size() < n) return 0;
   for (std::size_t i = 1; i < n; ++i) {
     if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) return 0;
@@ -45,11 +49,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);

@@ -10,16 +10,29 @@ namespace {
 TEST(JsonWriterTest, WritesNestedValuesInOrder) {
   JsonWriter w;
   w.BeginObject()
-      .Key("b").String("x\"y\\z\n\x01")
-      .Key("a").Int(-5)
-      .Key("n").Null()
-      .Key("o").StringOrNull(std::nullopt)
-      .Key("r").Raw(R"({"k":[1,2]})")
-      .Key("l").BeginArray().Int(1).Double(0.5).BeginObject().EndObject().EndArray()
-      .Key("d").Double(2.0)
+      .Key("b")
+      .String("x\"y\\z\n\x01")
+      .Key("a")
+      .Int(-5)
+      .Key("n")
+      .Null()
+      .Key("o")
+      .StringOrNull(std::nullopt)
+      .Key("r")
+      .Raw(R"({"k":[1,2]})")
+      .Key("l")
+      .BeginArray()
+      .Int(1)
+      .Double(0.5)
+      .BeginObject()
+      .EndObject()
+      .EndArray()
+      .Key("d")
+      .Double(2.0)
       .EndObject();
-  EXPECT_EQ(w.text(),
-            R"({"b":"x\"y\\z\n\u0001","a":-5,"n":null,"o":null,"r":{"k":[1,2]},"l":[1,0.5,{}],"d":2})");
+  EXPECT_EQ(
+      w.text(),
+      R"({"b":"x\"y\\z\n\u0001","a":-5,"n":null,"o":null,"r":{"k":[1,2]},"l":[1,0.5,{}],"d":2})");
   EXPECT_TRUE(nlohmann::json::accept(w.text()));
 }
 

@@ -1,19 +1,23 @@
 #include "common/logging.h"
 
-#include "common/json_writer.h"
-
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "common/json_writer.h"
 
 namespace mlops {
 namespace {
 
 spdlog::level::level_enum ToSpd(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return spdlog::level::debug;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kWarn: return spdlog::level::warn;
-    case LogLevel::kError: return spdlog::level::err;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -49,7 +53,8 @@ void Log(LogLevel level, std::string_view message, const nlohmann::json& fields)
   if (!LogEnabled(level)) return;
   std::string members;
   if (fields.is_object()) {
-    const std::string object = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const std::string object =
+        fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     members = object.substr(1, object.size() - 2);
   }
   LogPreformatted(level, message, members);

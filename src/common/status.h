@@ -44,15 +44,21 @@ class [[nodiscard]] Status {
 
 inline Status OkStatus() { return {}; }
 inline Status Malformed(std::string m) { return {StatusCode::kMalformed, std::move(m)}; }
-inline Status Unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
-inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
+inline Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
+inline Status PermissionDenied(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
 inline Status TooLarge(std::string m) { return {StatusCode::kTooLarge, std::move(m)}; }
 inline Status UnsupportedMediaType(std::string m) {
   return {StatusCode::kUnsupportedMediaType, std::move(m)};
 }
-inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+inline Status InvalidArgument(std::string m) {
+  return {StatusCode::kInvalidArgument, std::move(m)};
+}
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 inline Status NotImplemented(std::string m) { return {StatusCode::kNotImplemented, std::move(m)}; }
@@ -61,7 +67,7 @@ inline Status NotImplemented(std::string m) { return {StatusCode::kNotImplemente
 template <typename T>
 class [[nodiscard]] StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   StatusOr(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (std::get<Status>(v_).ok()) v_ = Status(StatusCode::kInternal, "OK status given as error");
   }
@@ -84,7 +90,9 @@ class [[nodiscard]] StatusOr {
 namespace internal {
 inline Status AsStatus(Status s) { return s; }
 template <typename T>
-Status AsStatus(const StatusOr<T>& s) { return s.status(); }
+Status AsStatus(const StatusOr<T>& s) {
+  return s.status();
+}
 }  // namespace internal
 
 }  // namespace mlops
@@ -92,10 +100,10 @@ Status AsStatus(const StatusOr<T>& s) { return s.status(); }
 #define MLOPS_CONCAT_INNER(a, b) a##b
 #define MLOPS_CONCAT(a, b) MLOPS_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                                               \
-  do {                                                                      \
-    ::mlops::Status mlops_status_ = ::mlops::internal::AsStatus((expr));    \
-    if (!mlops_status_.ok()) return mlops_status_;                          \
+#define RETURN_IF_ERROR(expr)                                            \
+  do {                                                                   \
+    ::mlops::Status mlops_status_ = ::mlops::internal::AsStatus((expr)); \
+    if (!mlops_status_.ok()) return mlops_status_;                       \
   } while (0)
 
 #define ASSIGN_OR_RETURN(lhs, expr) \

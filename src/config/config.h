@@ -36,9 +36,9 @@ struct Config {
   std::int64_t max_artifact_bytes = 50LL * 1024 * 1024 * 1024;
   int orphan_artifact_min_age_seconds = 24 * 3600;  // see services/orphan_artifact_sweeper.h
   std::int64_t max_json_body_bytes = 1024 * 1024;
-  int request_timeout_seconds = 30;       // JSON bodies (and headers, unless set apart)
-  int header_timeout_seconds = 0;         // a request head must arrive within; 0: as above
-  int upload_idle_timeout_seconds = 60;   // no upload byte for this long ends it
+  int request_timeout_seconds = 30;      // JSON bodies (and headers, unless set apart)
+  int header_timeout_seconds = 0;        // a request head must arrive within; 0: as above
+  int upload_idle_timeout_seconds = 60;  // no upload byte for this long ends it
   // A streamed body must bring at least this many bytes per second, measured over each window
   // (the first one is its grace period); 0: no minimum.
   std::int64_t min_body_bytes_per_second = 1024;
@@ -65,12 +65,12 @@ struct Config {
   bool validation_allow_warning = true;
   std::vector<ScanType> validation_required_scans = {ScanType::kSecurityArtifact,
                                                      ScanType::kFunctionalIo};
-  bool validation_isolate_models = true;  // model-running scans in a child process each
+  bool validation_isolate_models = true;      // model-running scans in a child process each
   int validation_scan_timeout_seconds = 600;  // an isolated scan running longer is killed
-  int test_only_scan_delay_ms = 0;  // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
+  int test_only_scan_delay_ms = 0;            // testing only: see MLOPS_TEST_ONLY_SCAN_DELAY_MS
 
   // The scanners' own settings (validation/*/ say what each one does).
-  std::string yara_rules_dir;  // extra rules, compiled with the shipped ones
+  std::string yara_rules_dir;                       // extra rules, compiled with the shipped ones
   std::vector<std::string> pickle_allowed_globals;  // "module.name", on top of the built-in list
   int zip_max_compression_ratio = 200;
   // Bytes one artifact may decompress to in all, and how deep its archives may nest.
@@ -84,7 +84,7 @@ struct Config {
   int onnxruntime_inter_op_threads = 0;
   std::string onnxruntime_graph_optimization = "all";
   bool onnxruntime_cpu_arena = true;
-  std::string content_policy_path;  // empty: the built-in config/content_policy.json
+  std::string content_policy_path;        // empty: the built-in config/content_policy.json
   std::string security_scanner_endpoint;  // empty: security_container is SKIPPED
   std::string security_scanner_api_key;   // secret: never logged
   int security_scanner_timeout_seconds = 300;

@@ -9,14 +9,20 @@ using S = ModelVersionStatus;
 
 bool UserMayMove(S from, S to) {
   switch (from) {
-    case S::kStaging: return to == S::kPendingValidation || to == S::kArchived;
-    case S::kPendingValidation: return to == S::kArchived;
-    case S::kValidationFailed: return to == S::kPendingValidation || to == S::kArchived;
+    case S::kStaging:
+      return to == S::kPendingValidation || to == S::kArchived;
+    case S::kPendingValidation:
+      return to == S::kArchived;
+    case S::kValidationFailed:
+      return to == S::kPendingValidation || to == S::kArchived;
     case S::kValidated:
       return to == S::kProduction || to == S::kDeprecated || to == S::kArchived;
-    case S::kProduction: return to == S::kDeprecated || to == S::kArchived;
-    case S::kDeprecated: return to == S::kProduction || to == S::kArchived;
-    case S::kArchived: return false;
+    case S::kProduction:
+      return to == S::kDeprecated || to == S::kArchived;
+    case S::kDeprecated:
+      return to == S::kProduction || to == S::kArchived;
+    case S::kArchived:
+      return false;
   }
   return false;
 }

@@ -12,12 +12,12 @@ using S = ModelVersionStatus;
 
 // docs/http-api.md "Version lifecycle", written out independently of the implementation.
 const std::set<std::pair<S, S>> kUserAllowed = {
-    {S::kStaging, S::kPendingValidation},   {S::kStaging, S::kArchived},
-    {S::kPendingValidation, S::kArchived},  {S::kValidationFailed, S::kPendingValidation},
-    {S::kValidationFailed, S::kArchived},   {S::kValidated, S::kProduction},
-    {S::kValidated, S::kDeprecated},        {S::kValidated, S::kArchived},
-    {S::kProduction, S::kDeprecated},       {S::kProduction, S::kArchived},
-    {S::kDeprecated, S::kProduction},       {S::kDeprecated, S::kArchived},
+    {S::kStaging, S::kPendingValidation},  {S::kStaging, S::kArchived},
+    {S::kPendingValidation, S::kArchived}, {S::kValidationFailed, S::kPendingValidation},
+    {S::kValidationFailed, S::kArchived},  {S::kValidated, S::kProduction},
+    {S::kValidated, S::kDeprecated},       {S::kValidated, S::kArchived},
+    {S::kProduction, S::kDeprecated},      {S::kProduction, S::kArchived},
+    {S::kDeprecated, S::kProduction},      {S::kDeprecated, S::kArchived},
 };
 
 TEST(LifecycleTest, UserTransitionsMatchTheContractForEveryPair) {
@@ -37,7 +37,8 @@ TEST(LifecycleTest, UserTransitionsMatchTheContractForEveryPair) {
 
 TEST(LifecycleTest, OnlyThePipelineSetsValidationOutcomes) {
   for (S to : {S::kValidated, S::kValidationFailed}) {
-    EXPECT_TRUE(CheckTransition(S::kPendingValidation, to, TransitionActor::kValidationPipeline).ok());
+    EXPECT_TRUE(
+        CheckTransition(S::kPendingValidation, to, TransitionActor::kValidationPipeline).ok());
     const Status user = CheckTransition(S::kPendingValidation, to, TransitionActor::kUser);
     EXPECT_EQ(user.code(), StatusCode::kConflict);
     EXPECT_NE(user.message().find("validation pipeline"), std::string::npos);
@@ -60,8 +61,9 @@ TEST(LifecycleTest, ArchivedIsFinal) {
     const Status s = CheckTransition(S::kArchived, to, TransitionActor::kUser);
     EXPECT_EQ(s.code(), StatusCode::kConflict);
   }
-  EXPECT_NE(CheckTransition(S::kArchived, S::kStaging, TransitionActor::kUser).message().find("final"),
-            std::string::npos);
+  EXPECT_NE(
+      CheckTransition(S::kArchived, S::kStaging, TransitionActor::kUser).message().find("final"),
+      std::string::npos);
 }
 
 }  // namespace

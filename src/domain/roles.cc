@@ -11,10 +11,14 @@ constexpr std::array<Role, 4> kRoles{Role::kAdmin, Role::kModelManager, Role::kV
 
 std::string_view ToString(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kModelManager: return "model_manager";
-    case Role::kViewer: return "viewer";
-    case Role::kFeedbackWriter: return "feedback_writer";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kModelManager:
+      return "model_manager";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kFeedbackWriter:
+      return "feedback_writer";
   }
   return "unknown";
 }

@@ -11,11 +11,11 @@ enum class Role { kAdmin, kModelManager, kViewer, kFeedbackWriter };
 
 // What a route needs; each route declares exactly one.
 enum class Permission {
-  kReadRegistry,    // read models, versions, artifacts, validation results and reports
-  kWriteRegistry,   // create and change models and versions, trigger validation
-  kReadFeedback,    // list feedback and its summary
-  kWriteFeedback,   // submit feedback
-  kManageKeys,      // create, list, delete API keys
+  kReadRegistry,   // read models, versions, artifacts, validation results and reports
+  kWriteRegistry,  // create and change models and versions, trigger validation
+  kReadFeedback,   // list feedback and its summary
+  kWriteFeedback,  // submit feedback
+  kManageKeys,     // create, list, delete API keys
 };
 
 std::string_view ToString(Role role);

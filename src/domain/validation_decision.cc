@@ -20,14 +20,17 @@ std::string Named(const ValidationResult& r) {
 // Why `r` fails the run under `policy`, or "" if it does not.
 std::string FailureOf(const ValidationResult& r, const ValidationPolicy& policy) {
   switch (r.status) {
-    case ValidationStatus::kPassed: return "";
-    case ValidationStatus::kFailed: return Named(r);
+    case ValidationStatus::kPassed:
+      return "";
+    case ValidationStatus::kFailed:
+      return Named(r);
     case ValidationStatus::kWarning:
       return policy.allow_warning ? "" : Named(r) + " (the policy does not allow warnings)";
     case ValidationStatus::kSkipped:
       return IsRequired(policy, r.scan_type) ? Named(r) + " (a required scan)" : "";
     case ValidationStatus::kPending:
-    case ValidationStatus::kRunning: return Named(r) + " (it did not finish)";
+    case ValidationStatus::kRunning:
+      return Named(r) + " (it did not finish)";
   }
   return Named(r);
 }
@@ -44,8 +47,9 @@ ValidationDecision DecideValidation(std::span<const ValidationResult> results,
     failed.reasons.push_back(std::move(failure));
   }
   for (ScanType required : policy.required_scans) {
-    const bool present = std::any_of(results.begin(), results.end(),
-                                     [&](const ValidationResult& r) { return r.scan_type == required; });
+    const bool present =
+        std::any_of(results.begin(), results.end(),
+                    [&](const ValidationResult& r) { return r.scan_type == required; });
     if (!present) {
       failed.reasons.push_back("required scan " + std::string(ToString(required)) +
                                " was not part of the run");

@@ -38,9 +38,9 @@ TEST(ValidationDecisionTest, AllPassedValidatesNamingEveryResult) {
 }
 
 TEST(ValidationDecisionTest, AnyFailedFailsNamingOnlyTheFailures) {
-  const auto results = RequiredPassedAnd({Result("perf", T::kPerformanceBenchmark, S::kFailed,
-                                                 "p99 12 ms over 10 ms"),
-                                          Result("safe", T::kContentSafety, S::kPassed)});
+  const auto results = RequiredPassedAnd(
+      {Result("perf", T::kPerformanceBenchmark, S::kFailed, "p99 12 ms over 10 ms"),
+       Result("safe", T::kContentSafety, S::kPassed)});
   const ValidationDecision d = DecideValidation(results, {});
   EXPECT_EQ(d.status, ModelVersionStatus::kValidationFailed);
   EXPECT_THAT(d.decided_by, ElementsAre("perf"));
@@ -104,9 +104,8 @@ TEST(ValidationDecisionTest, RequiredScanMissingFromTheRunFails) {
 }
 
 TEST(ValidationDecisionTest, RequiredScansComeFromThePolicy) {
-  const std::vector<ValidationResult> results = {
-      Result("safe", T::kContentSafety, S::kPassed),
-      Result("sec", T::kSecurityArtifact, S::kSkipped)};
+  const std::vector<ValidationResult> results = {Result("safe", T::kContentSafety, S::kPassed),
+                                                 Result("sec", T::kSecurityArtifact, S::kSkipped)};
   ValidationPolicy none;
   none.required_scans.clear();
   EXPECT_EQ(DecideValidation(results, none).status, ModelVersionStatus::kValidated);
@@ -115,13 +114,12 @@ TEST(ValidationDecisionTest, RequiredScansComeFromThePolicy) {
   safety.required_scans = {T::kContentSafety};
   EXPECT_EQ(DecideValidation(results, safety).status, ModelVersionStatus::kValidated);
   const std::vector<ValidationResult> without_safety = {results[1]};
-  EXPECT_EQ(DecideValidation(without_safety, safety).status,
-            ModelVersionStatus::kValidationFailed);
+  EXPECT_EQ(DecideValidation(without_safety, safety).status, ModelVersionStatus::kValidationFailed);
 }
 
 TEST(ValidationDecisionTest, RunWhereEveryScanWasSkippedFailsEvenWithNothingRequired) {
-  const std::vector<ValidationResult> results = {
-      Result("a", T::kContentSafety, S::kSkipped), Result("b", T::kSecurityContainer, S::kSkipped)};
+  const std::vector<ValidationResult> results = {Result("a", T::kContentSafety, S::kSkipped),
+                                                 Result("b", T::kSecurityContainer, S::kSkipped)};
   ValidationPolicy none;
   none.required_scans.clear();
   const ValidationDecision d = DecideValidation(results, none);

@@ -1,11 +1,10 @@
 #include "http/api_codec.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/time.h"
 #include "http/json_fields.h"
-
-#include <nlohmann/json.hpp>
 
 namespace mlops::http {
 namespace {
@@ -137,8 +136,8 @@ StatusOr<NewApiKey> DecodeNewApiKey(std::string_view body) {
   return Decode<NewApiKey>(body, [](FieldReader& r) {
     NewApiKey k;
     k.name = r.RequiredString("name");
-    k.role = r.RequiredEnum<Role>("role", ParseRole,
-                                  "admin, model_manager, viewer, feedback_writer");
+    k.role =
+        r.RequiredEnum<Role>("role", ParseRole, "admin, model_manager, viewer, feedback_writer");
     return k;
   });
 }

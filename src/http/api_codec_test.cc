@@ -49,14 +49,12 @@ TEST(ApiCodecTest, VersionDetailsNeedKnownEnums) {
 TEST(ApiCodecTest, FeedbackRatingsMustBeIntegers) {
   const std::string id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
   EXPECT_TRUE(DecodeNewFeedback(R"({"model_version_id":")" + id + R"(","rating":5})").ok());
-  EXPECT_EQ(DecodeNewFeedback(R"({"model_version_id":")" + id + R"(","rating":4.5})")
-                .status()
-                .message(),
-            "rating must be an integer");
-  EXPECT_EQ(DecodeNewFeedback(R"({"model_version_id":")" + id + R"(","rating":1e30})")
-                .status()
-                .code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DecodeNewFeedback(R"({"model_version_id":")" + id + R"(","rating":4.5})").status().message(),
+      "rating must be an integer");
+  EXPECT_EQ(
+      DecodeNewFeedback(R"({"model_version_id":")" + id + R"(","rating":1e30})").status().code(),
+      StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodeNewFeedback(R"({"rating":3})").status().message(),
             "model_version_id is required");
 }

@@ -1,10 +1,9 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 
@@ -57,8 +56,8 @@ Enum FieldReader::RequiredEnum(std::string_view name, Parse parse, std::string_v
   if (!status_.ok()) return Enum{};
   auto value = parse(text);
   if (!value) {
-    Fail(InvalidArgument(std::string(name) + " must be one of " + std::string(allowed) +
-                         ", got '" + text + "'"));
+    Fail(InvalidArgument(std::string(name) + " must be one of " + std::string(allowed) + ", got '" +
+                         text + "'"));
     return Enum{};
   }
   return *value;

@@ -25,18 +25,30 @@ StatusOr<std::int64_t> IntQuery(const Request& req, const char* name, std::int64
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return 200;
-    case StatusCode::kMalformed: return 400;
-    case StatusCode::kUnauthenticated: return 401;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kConflict: return 409;
-    case StatusCode::kTooLarge: return 413;
-    case StatusCode::kUnsupportedMediaType: return 415;
-    case StatusCode::kInvalidArgument: return 422;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kInternal: return 500;
-    case StatusCode::kNotImplemented: return 501;
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kMalformed:
+      return 400;
+    case StatusCode::kUnauthenticated:
+      return 401;
+    case StatusCode::kPermissionDenied:
+      return 403;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kTooLarge:
+      return 413;
+    case StatusCode::kUnsupportedMediaType:
+      return 415;
+    case StatusCode::kInvalidArgument:
+      return 422;
+    case StatusCode::kUnavailable:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
+    case StatusCode::kNotImplemented:
+      return 501;
   }
   return 500;
 }
@@ -44,7 +56,10 @@ int HttpStatusFor(StatusCode code) {
 Response ErrorResponse(const Status& status) {
   const bool internal = status.code() == StatusCode::kInternal;
   JsonWriter body;
-  body.BeginObject().Key("detail").String(internal ? "internal error" : status.message()).EndObject();
+  body.BeginObject()
+      .Key("detail")
+      .String(internal ? "internal error" : status.message())
+      .EndObject();
   Response r = JsonResponse(HttpStatusFor(status.code()), body.Take());
   if (status.code() == StatusCode::kUnauthenticated) {
     r.headers.emplace_back("WWW-Authenticate", "ApiKey");

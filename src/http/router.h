@@ -30,14 +30,14 @@ using StreamHandler = std::function<StatusOr<std::unique_ptr<BodySink>>(Request&
 
 struct Route {
   std::string method;
-  std::string pattern;  // e.g. "/api/v1/mlops/models/{model_id}"
+  std::string pattern;                   // e.g. "/api/v1/mlops/models/{model_id}"
   std::optional<Permission> permission;  // nullopt: open without a key
   Handler handler;                       // buffered body (JSON, at most the JSON body limit)
   StreamHandler stream_handler;          // streamed body (artifact uploads)
 };
 
 struct RouteMatch {
-  const Route* route = nullptr;          // nullptr: no route for this method and path
+  const Route* route = nullptr;  // nullptr: no route for this method and path
   std::map<std::string, std::string> params;
   std::vector<std::string> allowed_methods;  // when the path exists but not for this method
 };

@@ -1,4 +1,5 @@
-// GCC 12 with C++20 needs <utility> before Asio.
+// GCC 12 with C++20 needs <utility> before Asio; clang-format would sort it after.
+// clang-format off
 #include <utility>
 
 #include "http/server.h"
@@ -16,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+// clang-format on
 
 #include "common/json_writer.h"
 #include "common/logging.h"
@@ -345,8 +347,8 @@ Status Server::Impl::Authorize(Request& req, const Route& route) {
   }
   ASSIGN_OR_RETURN(req.principal, keys_.Authenticate(*presented));
   if (!RoleAllows(req.principal->role, *route.permission)) {
-    return PermissionDenied("role " + std::string(ToString(req.principal->role)) +
-                            " may not " + req.method + " " + route.pattern);
+    return PermissionDenied("role " + std::string(ToString(req.principal->role)) + " may not " +
+                            req.method + " " + route.pattern);
   }
   return OkStatus();
 }
@@ -384,7 +386,7 @@ asio::awaitable<bool> Server::Impl::Handle(beast::tcp_stream& stream, beast::fla
   metrics_.Record(req.method, route_label, resp.status, seconds);
   AccessLog(req, route_label, resp.status, seconds);
   if (written && !exchange.body_read) co_await Linger(stream, buffer);
-  co_return written && keep_alive;
+  co_return written&& keep_alive;
 }
 
 asio::awaitable<Response> Server::Impl::Dispatch(beast::tcp_stream& stream,
@@ -402,7 +404,8 @@ asio::awaitable<Response> Server::Impl::Dispatch(beast::tcp_stream& stream,
   req.query = std::move(target->query);
   RouteMatch match = router_.Match(req.method, req.path);
   if (!match.route) {
-    if (match.allowed_methods.empty()) co_return ErrorResponse(NotFound("no route for " + req.path));
+    if (match.allowed_methods.empty())
+      co_return ErrorResponse(NotFound("no route for " + req.path));
     Response resp = ErrorResponse(Malformed("method " + req.method + " is not allowed here"));
     resp.status = 405;
     std::string allow;
@@ -582,9 +585,8 @@ asio::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response& r
   if (!resp.stream) {
     const std::string head =
         ResponseHead(resp, req, version, keep_alive, static_cast<std::int64_t>(resp.body.size()));
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head),
-                                              asio::buffer(resp.body.data(),
-                                                           bodyless ? 0 : resp.body.size())};
+    std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), asio::buffer(resp.body.data(), bodyless ? 0 : resp.body.size())};
     co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
   }

@@ -5,9 +5,8 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "common/json_writer.h"
 #include "common/logging.h"
@@ -143,9 +142,8 @@ validation::ScanOutcome Outcome(ValidationStatus status, std::string summary) {
 // A scanner's outcome as it may be stored: final, and JSON objects where JSON objects belong.
 validation::ScanOutcome Checked(validation::ScanOutcome outcome) {
   if (!IsFinal(outcome.status)) {
-    return Outcome(ValidationStatus::kFailed,
-                   "the scanner returned the non-final status " +
-                       std::string(ToString(outcome.status)));
+    return Outcome(ValidationStatus::kFailed, "the scanner returned the non-final status " +
+                                                  std::string(ToString(outcome.status)));
   }
   if (!IsJsonObject(outcome.details) || !IsJsonObject(outcome.report)) {
     return Outcome(ValidationStatus::kFailed,
@@ -208,8 +206,8 @@ Status DecideIfLast(MetadataTx& tx, const ValidationJob& job, const ValidationPo
   RETURN_IF_ERROR(
       CheckTransition(version.status, decision.status, TransitionActor::kValidationPipeline));
   RETURN_IF_ERROR(tx.SetVersionStatus(version.id, decision.status, now));
-  RETURN_IF_ERROR(
-      tx.SetVersionValidationDecision(version.id, DecisionJson(decision, job.trigger_id, now), now));
+  RETURN_IF_ERROR(tx.SetVersionValidationDecision(
+      version.id, DecisionJson(decision, job.trigger_id, now), now));
   Log(LogLevel::kInfo, "validation run decided",
       {{"trigger_id", job.trigger_id},
        {"model_version_id", version.id},
@@ -295,7 +293,8 @@ StatusOr<bool> ValidationJobRunner::Run(const ValidationJob& job, const std::str
       try {
         outcome = Checked(scanner->second->Scan(subject));
       } catch (const std::exception& e) {
-        outcome = Outcome(ValidationStatus::kFailed, std::string("the scanner failed: ") + e.what());
+        outcome =
+            Outcome(ValidationStatus::kFailed, std::string("the scanner failed: ") + e.what());
       } catch (...) {
         outcome = Outcome(ValidationStatus::kFailed, "the scanner failed");
       }
@@ -354,8 +353,7 @@ void ValidationJobRunner::Release(const std::string& result_id, const std::strin
 
 StatusOr<std::int64_t> ValidationJobRunner::ReclaimExpired() {
   const TimestampMs now = NowMs();
-  return WriteValue(store_,
-                    [&](MetadataTx& tx) { return tx.ReclaimExpiredValidationJobs(now); });
+  return WriteValue(store_, [&](MetadataTx& tx) { return tx.ReclaimExpiredValidationJobs(now); });
 }
 
 void ValidationJobRunner::ReleaseInFlight() {

@@ -23,7 +23,8 @@ namespace mlops {
 class ValidationJobRunner {
  public:
   ValidationJobRunner(MetadataStore& store, ArtifactStore& artifacts,
-                      const validation::ScannerRegistry& scanners, const ValidationSettings& settings)
+                      const validation::ScannerRegistry& scanners,
+                      const ValidationSettings& settings)
       : store_(store), artifacts_(artifacts), scanners_(scanners), settings_(settings) {}
 
   // Claims and runs one job. Returns false if none was queued, true once the claimed job was

@@ -23,17 +23,21 @@ std::vector<ScanType> WithoutDuplicates(const std::vector<ScanType>& types) {
 // Brings a version to PENDING_VALIDATION for a new run, or says why it cannot be validated.
 Status PrepareForRun(MetadataTx& tx, const ModelVersion& version, TimestampMs now) {
   switch (version.status) {
-    case S::kPendingValidation: return OkStatus();
+    case S::kPendingValidation:
+      return OkStatus();
     case S::kStaging:
     case S::kValidationFailed:
-      RETURN_IF_ERROR(CheckTransition(version.status, S::kPendingValidation, TransitionActor::kUser));
+      RETURN_IF_ERROR(
+          CheckTransition(version.status, S::kPendingValidation, TransitionActor::kUser));
       return tx.SetVersionStatus(version.id, S::kPendingValidation, now);
     case S::kArchived:
-      return Conflict("version " + version.id + " is ARCHIVED: archived versions are final and are "
+      return Conflict("version " + version.id +
+                      " is ARCHIVED: archived versions are final and are "
                       "not validated");
     case S::kValidated:
     case S::kProduction:
-    case S::kDeprecated: break;
+    case S::kDeprecated:
+      break;
   }
   return Conflict("version " + version.id + " is " + std::string(ToString(version.status)) +
                   ": it passed validation already, and its status has no way back to "

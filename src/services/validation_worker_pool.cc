@@ -11,7 +11,8 @@ ValidationWorkerPool::ValidationWorkerPool(ValidationJobRunner& runner, int work
     : runner_(runner),
       worker_count_(workers),
       poll_interval_(poll_interval),
-      reclaim_interval_(std::max<std::chrono::milliseconds>(lease / 2, std::chrono::milliseconds(1))) {}
+      reclaim_interval_(
+          std::max<std::chrono::milliseconds>(lease / 2, std::chrono::milliseconds(1))) {}
 
 ValidationWorkerPool::~ValidationWorkerPool() {
   if (!threads_.empty()) Stop(std::chrono::milliseconds(0));
@@ -61,8 +62,7 @@ void ValidationWorkerPool::Work() {
           {{"error", ran.status().ToString()}});
     }
     std::unique_lock lock(mutex_);
-    changed_.wait_for(lock, poll_interval_,
-                      [&] { return wakeups_ != seen || stop_.stopped(); });
+    changed_.wait_for(lock, poll_interval_, [&] { return wakeups_ != seen || stop_.stopped(); });
   }
   {
     std::lock_guard lock(mutex_);

@@ -57,9 +57,8 @@ class ValidationConformance {
 
   StatusOr<std::optional<ValidationJob>> Claim(const std::string& token, TimestampMs now,
                                                TimestampMs lease = kLease) {
-    return WriteValue(store_, [&](MetadataTx& tx) {
-      return tx.ClaimValidationJob(token, now, now + lease);
-    });
+    return WriteValue(
+        store_, [&](MetadataTx& tx) { return tx.ClaimValidationJob(token, now, now + lease); });
   }
 
   StatusOr<ValidationResult> Result(const std::string& id) {
@@ -101,8 +100,8 @@ TEST_P(MetadataStoreConformanceTest, ValidationResultRoundTripsAndLists) {
   EXPECT_EQ(page->total, 3);
   EXPECT_EQ(Ids(page->items), std::vector<std::string>{other_trigger.id});
 
-  StatusOr<std::vector<ValidationResult>> of_trigger = ReadValue(
-      *store_, [&](MetadataTx& tx) { return tx.ListTriggerResults(v.trigger_); });
+  StatusOr<std::vector<ValidationResult>> of_trigger =
+      ReadValue(*store_, [&](MetadataTx& tx) { return tx.ListTriggerResults(v.trigger_); });
   ASSERT_OK(of_trigger);
   EXPECT_EQ(Ids(*of_trigger), (std::vector<std::string>{first.id, later.id}));
 
@@ -169,8 +168,8 @@ TEST_P(MetadataStoreConformanceTest, ClaimTakesTheOldestQueuedJobUnderALease) {
   ASSERT_OK(none);
   EXPECT_FALSE(none->has_value());
 
-  StatusOr<std::vector<ValidationJob>> open = ReadValue(
-      *store_, [&](MetadataTx& tx) { return tx.ListOpenValidationJobs(v.version_.id); });
+  StatusOr<std::vector<ValidationJob>> open =
+      ReadValue(*store_, [&](MetadataTx& tx) { return tx.ListOpenValidationJobs(v.version_.id); });
   ASSERT_OK(open);
   EXPECT_EQ(open->size(), 2u);
 }
@@ -225,7 +224,8 @@ TEST_P(MetadataStoreConformanceTest, FinishWritesTheResultOnceUnderTheLease) {
   ASSERT_OK(untouched);
   EXPECT_EQ(untouched->status, VS::kRunning);
 
-  ASSERT_OK(store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(finished, "holder"); }));
+  ASSERT_OK(
+      store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(finished, "holder"); }));
   StatusOr<ValidationResult> got = v.Result(result.id);
   ASSERT_OK(got);
   EXPECT_EQ(Fields(*got), Fields(finished));
@@ -236,15 +236,15 @@ TEST_P(MetadataStoreConformanceTest, FinishWritesTheResultOnceUnderTheLease) {
   EXPECT_FALSE(job->lease_expires_at.has_value());
 
   ValidationResult again = ValidationConformance::Finished(result, VS::kFailed, 4000);
-  EXPECT_EQ(store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(again, "holder"); })
-                .code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(again, "holder"); }).code(),
+      StatusCode::kConflict);
   got = v.Result(result.id);
   ASSERT_OK(got);
   EXPECT_EQ(got->status, VS::kPassed);
 
-  StatusOr<std::vector<ValidationJob>> open = ReadValue(
-      *store_, [&](MetadataTx& tx) { return tx.ListOpenValidationJobs(v.version_.id); });
+  StatusOr<std::vector<ValidationJob>> open =
+      ReadValue(*store_, [&](MetadataTx& tx) { return tx.ListOpenValidationJobs(v.version_.id); });
   ASSERT_OK(open);
   EXPECT_TRUE(open->empty());
 }
@@ -340,11 +340,12 @@ TEST_P(MetadataStoreConformanceTest, ExpiredLeaseIsReclaimedAndTheOldHolderCanno
   EXPECT_EQ((*again)->attempts, 2);
 
   const ValidationResult late = ValidationConformance::Finished(result, VS::kFailed, 3003);
-  EXPECT_EQ(store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(late, "crashed"); })
-                .code(),
-            StatusCode::kConflict);
+  EXPECT_EQ(
+      store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(late, "crashed"); }).code(),
+      StatusCode::kConflict);
   const ValidationResult done = ValidationConformance::Finished(result, VS::kPassed, 3004);
-  ASSERT_OK(store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(done, "successor"); }));
+  ASSERT_OK(
+      store_->Write([&](MetadataTx& tx) { return tx.FinishValidationJob(done, "successor"); }));
   StatusOr<ValidationResult> got = v.Result(result.id);
   ASSERT_OK(got);
   EXPECT_EQ(Fields(*got), Fields(done));

@@ -178,7 +178,9 @@ class RouteTableTest : public AuthTest {
                              {{"scan_types", {"security_container"}}});
          }},
         {"GET /validation/versions/{id}/results", "read_registry",
-         [=, this](const HttpClient& c) { return c.Get(val + "/versions/" + version_id_ + "/results"); }},
+         [=, this](const HttpClient& c) {
+           return c.Get(val + "/versions/" + version_id_ + "/results");
+         }},
         {"GET /validation/results/{id}", "read_registry",
          [=, this](const HttpClient& c) { return c.Get(val + "/results/" + kUnknownUuid); }},
         {"GET /validation/results/{id}/report", "read_registry",

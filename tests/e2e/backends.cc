@@ -62,9 +62,7 @@ class EmbeddedStores : public TestStores {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << bytes;
   }
-  std::vector<std::string> Temporaries() const override {
-    return FilesUnder(artifacts_ + "/.tmp");
-  }
+  std::vector<std::string> Temporaries() const override { return FilesUnder(artifacts_ + "/.tmp"); }
 
  private:
   std::string artifacts_;
@@ -132,17 +130,19 @@ class PostgresS3Stores : public TestStores {
     }
     curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, "aws:amz:us-east-1:s3");
     curl_easy_setopt(curl, CURLOPT_USERPWD, (std::string(kS3Key) + ":" + kS3Key).c_str());
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
-      static_cast<std::string*>(out)->append(d, s * n);
-      return s * n;
-    });
+    curl_easy_setopt(
+        curl, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* out) {
+          static_cast<std::string*>(out)->append(d, s * n);
+          return s * n;
+        });
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
     // S3 wants the payload's digest in the signature, or this marker.
     curl_slist* headers = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     long status = 0;
-    if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    if (curl_easy_perform(curl) == CURLE_OK)
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(curl);
     curl_slist_free_all(headers);
     return status == 200 ? response : "";

@@ -15,7 +15,8 @@ using nlohmann::json;
 class ReplicaTest : public ServerTest {
  protected:
   void SetUp() override {
-    if (!RunningOnPostgresS3()) GTEST_SKIP() << "replicas share PostgreSQL and S3: see postgres_s3.*";
+    if (!RunningOnPostgresS3())
+      GTEST_SKIP() << "replicas share PostgreSQL and S3: see postgres_s3.*";
     ServerTest::SetUp();
     if (HasFatalFailure()) return;
     ServerProcess::Options second = options_;
@@ -28,8 +29,8 @@ class ReplicaTest : public ServerTest {
   std::string Replica(int i) const { return (i % 2 == 0 ? server_ : second_)->base_url(); }
 
   // Runs `request` `n` times at once, alternating replicas, and returns the statuses.
-  std::vector<HttpResult> InParallel(int n,
-                                     const std::function<HttpResult(const HttpClient&, int)>& request) {
+  std::vector<HttpResult> InParallel(
+      int n, const std::function<HttpResult(const HttpClient&, int)>& request) {
     std::vector<HttpResult> results(n);
     std::vector<std::thread> threads;
     for (int i = 0; i < n; ++i) {
@@ -58,7 +59,8 @@ TEST_F(ReplicaTest, OneModelNameWinsAcrossReplicas) {
   for (const HttpResult& r : results) EXPECT_TRUE(r.json().is_object()) << r.body;
   // Both replicas see the one model.
   for (int i = 0; i < 2; ++i) {
-    const HttpResult list = HttpClient(Replica(i), kAdminKey).Get(Api("/models?name_prefix=contested"));
+    const HttpResult list =
+        HttpClient(Replica(i), kAdminKey).Get(Api("/models?name_prefix=contested"));
     EXPECT_EQ(list.header("x-total-count"), "1") << list.body;
   }
 }
@@ -88,8 +90,9 @@ TEST_F(ReplicaTest, OneVersionStringWinsAndOnlyItsArtifactIsKept) {
   // The losers' uploads did not overwrite the winner's object.
   EXPECT_TRUE(stores_->ReadArtifact(winner["artifact_path"]) == winner_bytes);
   for (int i = 0; i < 2; ++i) {
-    const HttpResult download = HttpClient(Replica(i), kAdminKey)
-                                    .Get(Api("/models/versions/" + winner.value("id", "") + "/artifact"));
+    const HttpResult download =
+        HttpClient(Replica(i), kAdminKey)
+            .Get(Api("/models/versions/" + winner.value("id", "") + "/artifact"));
     EXPECT_EQ(Sha256Hex(download.body), winner["artifact_sha256"]);
   }
 }

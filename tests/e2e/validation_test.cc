@@ -50,7 +50,9 @@ class ValidationTest : public ModelServerTest {
     return results;
   }
 
-  json GetVersion(const std::string& id) { return admin_->Get(Api("/models/versions/" + id)).json(); }
+  json GetVersion(const std::string& id) {
+    return admin_->Get(Api("/models/versions/" + id)).json();
+  }
 };
 
 TEST_F(ValidationTest, TriggerAnswers202WithPendingResultsAndRunsToADecision) {
@@ -69,9 +71,9 @@ TEST_F(ValidationTest, TriggerAnswers202WithPendingResultsAndRunsToADecision) {
   EXPECT_EQ(pending[0]["scan_type"], "security_container");
   EXPECT_EQ(pending[1]["scan_type"], "security_artifact");
   for (const json& result : pending) {
-    for (const char* field : {"id", "model_version_id", "scan_type", "status", "summary", "details",
-                              "details_path", "validated_at", "validated_by_user_id",
-                              "created_at", "trigger_id"}) {
+    for (const char* field :
+         {"id", "model_version_id", "scan_type", "status", "summary", "details", "details_path",
+          "validated_at", "validated_by_user_id", "created_at", "trigger_id"}) {
       EXPECT_TRUE(result.contains(field)) << field << " missing in " << result.dump();
     }
     EXPECT_EQ(result["model_version_id"], version_id);
@@ -148,8 +150,9 @@ TEST_F(ValidationTest, ErrorsAreDetailedWithTheirStatusCodes) {
   expect(admin_->Get(ResultsPath("nope")), 422);
   EXPECT_TRUE(admin_->Get(ResultsPath(version_id)).json().empty());  // nothing was queued
 
-  ASSERT_EQ(admin_->PatchJson(Api("/models/versions/" + version_id + "/status"),
-                              {{"new_status", "ARCHIVED"}})
+  ASSERT_EQ(admin_
+                ->PatchJson(Api("/models/versions/" + version_id + "/status"),
+                            {{"new_status", "ARCHIVED"}})
                 .status,
             200);
   expect(admin_->PostJson(TriggerPath(version_id), json::object()), 409);
@@ -178,9 +181,9 @@ TEST_F(ValidationTest, UploadTriggersTheDefaultPipelineWhenEnabled) {
   const json results = WaitForResults(version["id"], std::chrono::seconds(30));
   std::set<std::string> types;
   for (const json& r : results) types.insert(r["scan_type"]);
-  EXPECT_EQ(types, (std::set<std::string>{"security_artifact", "security_container",
-                                          "functional_io", "performance_benchmark",
-                                          "content_safety"}));
+  EXPECT_EQ(types,
+            (std::set<std::string>{"security_artifact", "security_container", "functional_io",
+                                   "performance_benchmark", "content_safety"}));
   const std::string status = GetVersion(version["id"])["status"];
   EXPECT_TRUE(status == "VALIDATED" || status == "VALIDATION_FAILED") << status;
 }

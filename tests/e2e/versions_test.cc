@@ -176,9 +176,10 @@ TEST_F(VersionsTest, TraversalFileNamesAreReducedToASafeBaseName) {
   EXPECT_FALSE(fs::exists(escape_path)) << escape_path;
   // Everything the server wrote is in its data dir: the database, the artifacts, its logs.
   for (const std::string& file : FilesUnder(dir_.path())) {
-    EXPECT_TRUE(file.rfind("artifacts/" + stores_->model_bucket() + "/models/" + model_id_ + "/", 0) == 0 ||
-                file.rfind("mlops.db", 0) == 0 || file == "port" || file == "stdout.log" ||
-                file == "stderr.log")
+    EXPECT_TRUE(
+        file.rfind("artifacts/" + stores_->model_bucket() + "/models/" + model_id_ + "/", 0) == 0 ||
+        file.rfind("mlops.db", 0) == 0 || file == "port" || file == "stdout.log" ||
+        file == "stderr.log")
         << file;
   }
 }
@@ -192,8 +193,7 @@ TEST_F(VersionsTest, DuplicateVersionIs409AndKeepsTheFirstArtifact) {
   r = admin_->UploadVersion(model_id_, VersionDetails("1.0"), "model.onnx", "second");
   EXPECT_EQ(r.status, 409) << r.body;
   EXPECT_EQ(ArtifactFiles(), files);
-  EXPECT_EQ(stores_->ReadArtifact(first["artifact_path"]),
-            "first bytes");
+  EXPECT_EQ(stores_->ReadArtifact(first["artifact_path"]), "first bytes");
   EXPECT_EQ(ListedCount(), "1");
 }
 
@@ -207,8 +207,7 @@ TEST_F(VersionsTest, ConcurrentUploadsOfOneVersionYieldOneVersion) {
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kThreads - 1);
   EXPECT_EQ(ListedCount(), "1");
-  EXPECT_EQ(ArtifactFiles(),
-            std::vector<std::string>{ArtifactPathOf("race", "model.onnx")});
+  EXPECT_EQ(ArtifactFiles(), std::vector<std::string>{ArtifactPathOf("race", "model.onnx")});
 }
 
 TEST_F(VersionsTest, WrongContentTypeIs415) {
@@ -273,8 +272,8 @@ TEST_F(VersionsTest, BadVersionDetailsAreRefused) {
   details = VersionDetails("1");
   details["metrics"] = "fast";
   ExpectRefusedLeavingNothing(upload(details.dump()), 422);
-  const std::vector<std::string> bad_versions = {"",          "../x",      "1.0/evil",
-                                                 ".hidden",   "has space", std::string(65, '1')};
+  const std::vector<std::string> bad_versions = {"",        "../x",      "1.0/evil",
+                                                 ".hidden", "has space", std::string(65, '1')};
   for (const std::string& bad : bad_versions) {
     ExpectRefusedLeavingNothing(upload(VersionDetails(bad).dump()), 422);
   }

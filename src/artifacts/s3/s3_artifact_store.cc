@@ -141,9 +141,9 @@ Status S3ArtifactStore::SweepTemporaries() {
 
 Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
   const std::string path = s3::BucketPath(bucket);
-  const TimestampMs cutoff = NowMs() - std::chrono::duration_cast<std::chrono::milliseconds>(
-                                           settings_.abandoned_upload_age)
-                                           .count();
+  const TimestampMs cutoff =
+      NowMs() -
+      std::chrono::duration_cast<std::chrono::milliseconds>(settings_.abandoned_upload_age).count();
   std::string key_marker, upload_id_marker;
   while (true) {
     std::vector<std::pair<std::string, std::string>> query = {{"uploads", ""}};
@@ -151,9 +151,9 @@ Status S3ArtifactStore::AbortPendingUploads(const std::string& bucket) {
       query.push_back({"key-marker", key_marker});
       query.push_back({"upload-id-marker", upload_id_marker});
     }
-    ASSIGN_OR_RETURN(s3::Response list, client_.Send({.method = "GET",
-                                                      .path = path,
-                                                      .query = s3::CanonicalQuery(query)}));
+    ASSIGN_OR_RETURN(
+        s3::Response list,
+        client_.Send({.method = "GET", .path = path, .query = s3::CanonicalQuery(query)}));
     if (list.status == 501) {
       // Some S3 implementations (s3rver, some gateways) cannot list uploads. Refusing to start
       // would make them unusable; a lifecycle rule (AbortIncompleteMultipartUpload) is then

@@ -31,7 +31,8 @@ TEST(ByteRangeTest, UnsatisfiableRanges) {
 }
 
 TEST(ByteRangeTest, IgnoredHeadersServeTheWholeObject) {
-  for (const char* h : {"items=0-1", "bytes=1-2,4-5", "bytes=5-2", "bytes=a-b", "bytes=", "bytes=-"}) {
+  for (const char* h :
+       {"items=0-1", "bytes=1-2,4-5", "bytes=5-2", "bytes=a-b", "bytes=", "bytes=-"}) {
     RangeResult r = ResolveRange(h, 10);
     EXPECT_EQ(r.kind, Kind::kWhole) << h;
     EXPECT_EQ(r.range.length, 10) << h;

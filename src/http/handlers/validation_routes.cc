@@ -21,9 +21,8 @@ void AddValidationRoutes(Router& router, ApiContext& ctx) {
                 ASSIGN_OR_RETURN(std::string id, UuidParam(req, "version_id"));
                 RETURN_IF_ERROR(RequireJsonIfBody(req));
                 ASSIGN_OR_RETURN(auto scan_types, DecodeValidationTrigger(req.body));
-                ASSIGN_OR_RETURN(auto results,
-                                 ctx.validation.Trigger(id, std::move(scan_types),
-                                                        req.principal->key_id));
+                ASSIGN_OR_RETURN(auto results, ctx.validation.Trigger(id, std::move(scan_types),
+                                                                      req.principal->key_id));
                 return JsonResponse(202, ToJsonArray(results));
               }),
               nullptr});

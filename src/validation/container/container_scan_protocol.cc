@@ -1,7 +1,6 @@
 #include "validation/container/container_scan_protocol.h"
 
 #include <cstddef>
-
 #include <nlohmann/json.hpp>
 
 namespace mlops::validation {

@@ -51,9 +51,9 @@ struct VulnerabilityCounts {
 // A scanner's successful answer, checked.
 struct ContainerScanAnswer {
   VulnerabilityCounts counts;
-  std::string digest;    // empty if not given
-  JsonText scanner;      // the "scanner" object as given, "{}" if absent
-  JsonText findings;     // a JSON array, at most kMaxReportedFindings entries
+  std::string digest;  // empty if not given
+  JsonText scanner;    // the "scanner" object as given, "{}" if absent
+  JsonText findings;   // a JSON array, at most kMaxReportedFindings entries
   bool findings_truncated = false;
 };
 

@@ -83,7 +83,8 @@ TEST(ContainerScanProtocolTest, AnAnswerAboutAnotherImageIsAnError) {
 }
 
 TEST(ContainerScanProtocolTest, OptionalFieldsMustHaveTheirTypes) {
-  const std::string counts = R"("vulnerabilities": {"critical": 0, "high": 0, "medium": 0, "low": 0})";
+  const std::string counts =
+      R"("vulnerabilities": {"critical": 0, "high": 0, "medium": 0, "low": 0})";
   EXPECT_NE(ErrorOf("{" + counts + R"(, "digest": 5})").find("digest"), std::string::npos);
   EXPECT_NE(ErrorOf("{" + counts + R"(, "scanner": "trivy"})").find("scanner"), std::string::npos);
   EXPECT_NE(ErrorOf("{" + counts + R"(, "findings": {}})").find("findings"), std::string::npos);

@@ -1,9 +1,8 @@
 #include "validation/container/security_container_scanner.h"
 
 #include <exception>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace mlops::validation {
 namespace {
@@ -69,17 +68,19 @@ ScanOutcome NotRun(const std::string& why, const std::string& image) {
 }
 
 json CountsJson(const VulnerabilityCounts& c) {
-  return {{"critical", c.critical}, {"high", c.high},       {"medium", c.medium},
-          {"low", c.low},           {"unknown", c.unknown}};
+  return {{"critical", c.critical},
+          {"high", c.high},
+          {"medium", c.medium},
+          {"low", c.low},
+          {"unknown", c.unknown}};
 }
 
 }  // namespace
 
 Status ValidateContainerScannerSettings(const ContainerScannerSettings& s) {
   const std::string_view endpoint = s.endpoint;
-  if (!endpoint.empty() &&
-      !((endpoint.starts_with("http://") && endpoint.size() > 7) ||
-        (endpoint.starts_with("https://") && endpoint.size() > 8))) {
+  if (!endpoint.empty() && !((endpoint.starts_with("http://") && endpoint.size() > 7) ||
+                             (endpoint.starts_with("https://") && endpoint.size() > 8))) {
     return InvalidArgument("SECURITY_SCANNER_API_ENDPOINT must be an http:// or https:// URL");
   }
   if (endpoint.find_first_of(" \t\r\n") != std::string_view::npos) {
@@ -97,7 +98,8 @@ Status ValidateContainerScannerSettings(const ContainerScannerSettings& s) {
   if (s.max_critical < 0) {
     return InvalidArgument("MLOPS_SECURITY_SCANNER_MAX_CRITICAL must not be negative");
   }
-  if (s.max_high < 0) return InvalidArgument("MLOPS_SECURITY_SCANNER_MAX_HIGH must not be negative");
+  if (s.max_high < 0)
+    return InvalidArgument("MLOPS_SECURITY_SCANNER_MAX_HIGH must not be negative");
   return OkStatus();
 }
 
@@ -149,14 +151,15 @@ ScanOutcome SecurityContainerScanner::ScanImage(const std::string& image,
   if (c.critical > settings_.max_critical || c.high > settings_.max_high) {
     status = ValidationStatus::kFailed;
     summary = "image " + image + " has " + std::to_string(c.critical) + " critical and " +
-              std::to_string(c.high) + " high vulnerabilities (allowed: " +
-              std::to_string(settings_.max_critical) + " critical, " +
-              std::to_string(settings_.max_high) + " high)";
+              std::to_string(c.high) +
+              " high vulnerabilities (allowed: " + std::to_string(settings_.max_critical) +
+              " critical, " + std::to_string(settings_.max_high) + " high)";
   } else if (c.critical > 0 || c.high > 0 || c.medium > 0) {
     status = ValidationStatus::kWarning;
-    summary = "image " + image + " has vulnerabilities within the thresholds: " +
-              std::to_string(c.critical) + " critical, " + std::to_string(c.high) + " high, " +
-              std::to_string(c.medium) + " medium";
+    summary = "image " + image +
+              " has vulnerabilities within the thresholds: " + std::to_string(c.critical) +
+              " critical, " + std::to_string(c.high) + " high, " + std::to_string(c.medium) +
+              " medium";
   } else {
     summary = "image " + image + " has no critical, high or medium vulnerabilities (" +
               std::to_string(c.low) + " low)";

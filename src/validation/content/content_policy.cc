@@ -4,10 +4,9 @@
 #include <array>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/sha256.h"
 #include "validation/content/policy_text.h"
@@ -18,15 +17,14 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 9> kRules{
-    kRuleParametersObject, kRuleRequiredParameter, kRuleLicenseAllowed,
-    kRuleTaskTypeForbidden, kRuleTaskTypeAllowed,  kRuleModelCardPresent,
-    kRuleModelCardMinLength, kRuleModelCardSection, kRuleForbiddenPhrase,
+    kRuleParametersObject,   kRuleRequiredParameter, kRuleLicenseAllowed,
+    kRuleTaskTypeForbidden,  kRuleTaskTypeAllowed,   kRuleModelCardPresent,
+    kRuleModelCardMinLength, kRuleModelCardSection,  kRuleForbiddenPhrase,
 };
 
 // Rules that warning_rules may not soften: one says the scan could not read its input, the other
 // would make "forbidden" mean "allowed with a warning".
-constexpr std::array<std::string_view, 2> kHardRules{kRuleParametersObject,
-                                                     kRuleTaskTypeForbidden};
+constexpr std::array<std::string_view, 2> kHardRules{kRuleParametersObject, kRuleTaskTypeForbidden};
 
 constexpr std::size_t kMaxPolicyBytes = 1 << 20;
 constexpr std::int64_t kMaxMinLength = 1'000'000;
@@ -47,21 +45,21 @@ class Problems {
 std::string Shown(const json& value) { return value.dump().substr(0, 80); }
 
 // A list of non-empty strings without duplicates under `normalize`.
-StatusOr<std::vector<std::string>> StringList(const json& value, std::string_view key,
-                                              bool may_be_empty,
-                                              const std::function<std::string(std::string_view)>&
-                                                  normalize,
-                                              const Problems& problems) {
+StatusOr<std::vector<std::string>> StringList(
+    const json& value, std::string_view key, bool may_be_empty,
+    const std::function<std::string(std::string_view)>& normalize, const Problems& problems) {
   if (!value.is_array()) return problems.At(key, "must be a list of strings, got " + Shown(value));
   if (value.empty() && !may_be_empty) {
-    return problems.At(key, "must not be empty (an empty list would reject every model; "
-                            "leave the key out to turn the rule off)");
+    return problems.At(key,
+                       "must not be empty (an empty list would reject every model; "
+                       "leave the key out to turn the rule off)");
   }
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const std::string where = std::string(key) + "[" + std::to_string(i) + "]";
-    if (!value[i].is_string()) return problems.At(where, "must be a string, got " + Shown(value[i]));
+    if (!value[i].is_string())
+      return problems.At(where, "must be a string, got " + Shown(value[i]));
     const std::string text = value[i].get<std::string>();
     const std::string normalized = normalize(text);
     if (normalized.empty()) return problems.At(where, "must not be blank");
@@ -76,7 +74,8 @@ StatusOr<std::vector<std::string>> StringList(const json& value, std::string_vie
 std::string Identity(std::string_view text) { return std::string(text); }
 
 StatusOr<ModelCardRules> ParseModelCard(const json& value, const Problems& problems) {
-  if (!value.is_object()) return problems.At("model_card", "must be an object, got " + Shown(value));
+  if (!value.is_object())
+    return problems.At("model_card", "must be an object, got " + Shown(value));
   ModelCardRules rules;
   for (const auto& [key, field] : value.items()) {
     const std::string where = "model_card." + key;
@@ -120,8 +119,7 @@ Status CheckTaskTypesDisjoint(const ContentPolicy& policy, const Problems& probl
   for (const std::string& t : policy.forbidden_task_types) forbidden.insert(NormalizeTaskType(t));
   for (const std::string& t : policy.allowed_task_types) {
     if (forbidden.contains(NormalizeTaskType(t))) {
-      return problems.At("allowed_task_types",
-                         "\"" + t + "\" is also in forbidden_task_types");
+      return problems.At("allowed_task_types", "\"" + t + "\" is also in forbidden_task_types");
     }
   }
   return OkStatus();
@@ -167,8 +165,8 @@ StatusOr<ContentPolicy> ParseContentPolicy(std::string_view text, std::string_vi
   const auto version = doc.find("schema_version");
   if (version == doc.end()) return problems.At("schema_version", "missing (this build reads 1)");
   if (!version->is_number_integer() || version->get<std::int64_t>() != 1) {
-    return problems.At("schema_version", "unsupported value " + Shown(*version) +
-                                             " (this build reads 1)");
+    return problems.At("schema_version",
+                       "unsupported value " + Shown(*version) + " (this build reads 1)");
   }
 
   ContentPolicy policy;

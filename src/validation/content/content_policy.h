@@ -45,7 +45,7 @@ struct ContentPolicy {
   std::vector<std::string> allowed_task_types;    // compared after NormalizeTaskType
   std::vector<std::string> forbidden_task_types;  // likewise
   std::optional<ModelCardRules> model_card;
-  std::vector<std::string> forbidden_phrases;  // searched in every descriptive text
+  std::vector<std::string> forbidden_phrases;        // searched in every descriptive text
   std::set<std::string, std::less<>> warning_rules;  // violations of these are WARNING, not FAILED
 
   bool IsWarningRule(std::string_view rule) const { return warning_rules.contains(rule); }

@@ -1,10 +1,9 @@
 #include "validation/content/content_policy_check.h"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "validation/content/policy_text.h"
 
@@ -24,8 +23,8 @@ class Findings {
  public:
   explicit Findings(const ContentPolicy& policy) : policy_(policy) {}
   void Add(std::string_view rule, std::string field, std::string message) {
-    out_.push_back({std::string(rule), std::move(field), std::move(message),
-                    policy_.IsWarningRule(rule)});
+    out_.push_back(
+        {std::string(rule), std::move(field), std::move(message), policy_.IsWarningRule(rule)});
   }
   std::vector<PolicyViolation> Take() { return std::move(out_); }
 
@@ -94,8 +93,9 @@ void CheckLicense(const ContentPolicy& policy, const json& params, Findings& fin
   for (const std::string& allowed : policy.allowed_licenses) {
     if (NormalizeLicense(allowed) == normalized) return;
   }
-  findings.Add(kRuleLicenseAllowed, "parameters.license",
-               "license \"" + id + "\" is not allowed; allowed: " + Joined(policy.allowed_licenses));
+  findings.Add(
+      kRuleLicenseAllowed, "parameters.license",
+      "license \"" + id + "\" is not allowed; allowed: " + Joined(policy.allowed_licenses));
 }
 
 void CheckTaskType(const ContentPolicy& policy, const Model& model, Findings& findings) {
@@ -154,8 +154,7 @@ void CheckModelCard(const ContentPolicy& policy, const std::optional<Text>& card
   }
 }
 
-void CheckPhrases(const ContentPolicy& policy, const std::vector<Text>& texts,
-                  Findings& findings) {
+void CheckPhrases(const ContentPolicy& policy, const std::vector<Text>& texts, Findings& findings) {
   for (const std::string& phrase : policy.forbidden_phrases) {
     const std::string normalized = NormalizeProse(phrase);
     for (const Text& text : texts) {
@@ -187,8 +186,8 @@ std::vector<Text> DescriptiveTexts(const Model& model, const ModelVersion& versi
 std::vector<PolicyViolation> CheckContentPolicy(const ContentPolicy& policy, const Model& model,
                                                 const ModelVersion& version) {
   Findings findings(policy);
-  const json params = version.parameters ? json::parse(*version.parameters, nullptr, false)
-                                         : json::object();
+  const json params =
+      version.parameters ? json::parse(*version.parameters, nullptr, false) : json::object();
   if (!params.is_object()) {
     findings.Add(kRuleParametersObject, "parameters",
                  "the version's parameters are not a JSON object, so no rule can be checked");

@@ -10,9 +10,9 @@ namespace mlops::validation {
 
 // One broken rule.
 struct PolicyViolation {
-  std::string rule;     // one of AllContentRules()
-  std::string field;    // where it was found: "parameters.license", "model.task_type", ...
-  std::string message;  // one sentence for a person
+  std::string rule;      // one of AllContentRules()
+  std::string field;     // where it was found: "parameters.license", "model.task_type", ...
+  std::string message;   // one sentence for a person
   bool warning = false;  // the policy lists the rule in warning_rules
 };
 

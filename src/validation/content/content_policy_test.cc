@@ -94,39 +94,39 @@ TEST(ContentPolicyTest, NameIsRequired) {
 TEST(ContentPolicyTest, UnknownKeysAreErrorsSoThatATypoCannotTurnARuleOff) {
   const std::string error = ErrorOf(PolicyWith(R"("forbiden_task_types": ["face_swap"])"));
   EXPECT_NE(error.find("forbiden_task_types: unknown key"), std::string::npos) << error;
-  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"min_lenght": 3})")).find(
-                "model_card.min_lenght: unknown key"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"min_lenght": 3})"))
+                .find("model_card.min_lenght: unknown key"),
             std::string::npos);
 }
 
 TEST(ContentPolicyTest, ListsHoldNonBlankStrings) {
-  EXPECT_NE(ErrorOf(PolicyWith(R"("required_parameters": "license")")).find(
-                "required_parameters: must be a list of strings"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("required_parameters": "license")"))
+                .find("required_parameters: must be a list of strings"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_phrases": ["a", 3])")).find(
-                "forbidden_phrases[1]: must be a string"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_phrases": ["a", 3])"))
+                .find("forbidden_phrases[1]: must be a string"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_task_types": ["--"])")).find(
-                "forbidden_task_types[0]: must not be blank"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_task_types": ["--"])"))
+                .find("forbidden_task_types[0]: must not be blank"),
             std::string::npos);
 }
 
 TEST(ContentPolicyTest, EmptyAllowListsAreErrors) {
-  EXPECT_NE(ErrorOf(PolicyWith(R"("allowed_licenses": [])")).find(
-                "allowed_licenses: must not be empty"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("allowed_task_types": [])")).find(
-                "allowed_task_types: must not be empty"),
+  EXPECT_NE(
+      ErrorOf(PolicyWith(R"("allowed_licenses": [])")).find("allowed_licenses: must not be empty"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf(PolicyWith(R"("allowed_task_types": [])"))
+                .find("allowed_task_types: must not be empty"),
             std::string::npos);
   EXPECT_TRUE(ParseContentPolicy(PolicyWith(R"("forbidden_task_types": [])"), "p").ok());
 }
 
 TEST(ContentPolicyTest, DuplicatesAreFoundInNormalizedForm) {
-  EXPECT_NE(ErrorOf(PolicyWith(R"("allowed_licenses": ["MIT", "mit"])")).find(
-                "allowed_licenses[1]: \"mit\" is listed twice"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("allowed_licenses": ["MIT", "mit"])"))
+                .find("allowed_licenses[1]: \"mit\" is listed twice"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_task_types": ["face_swap", "Face-Swap"])")).find(
-                "listed twice"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("forbidden_task_types": ["face_swap", "Face-Swap"])"))
+                .find("listed twice"),
             std::string::npos);
 }
 
@@ -141,8 +141,8 @@ TEST(ContentPolicyTest, ATaskTypeCannotBeBothAllowedAndForbidden) {
 TEST(ContentPolicyTest, ModelCardValuesAreChecked) {
   EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": true)")).find("model_card: must be an object"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"required": "yes"})")).find(
-                "model_card.required: must be true or false"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"required": "yes"})"))
+                .find("model_card.required: must be true or false"),
             std::string::npos);
   for (const char* bad : {"-1", "2.5", "\"100\"", "1000001"}) {
     EXPECT_NE(ErrorOf(PolicyWith(std::string(R"("model_card": {"min_length": )") + bad + "}"))
@@ -150,8 +150,8 @@ TEST(ContentPolicyTest, ModelCardValuesAreChecked) {
               std::string::npos)
         << bad;
   }
-  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"required_sections": [""]})")).find(
-                "model_card.required_sections[0]: must not be blank"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("model_card": {"required_sections": [""]})"))
+                .find("model_card.required_sections[0]: must not be blank"),
             std::string::npos);
 }
 
@@ -160,11 +160,11 @@ TEST(ContentPolicyTest, WarningRulesMustNameSoftenableRules) {
   EXPECT_NE(unknown.find("warning_rules: unknown rule \"licence.allowed\" (known: "),
             std::string::npos)
       << unknown;
-  EXPECT_NE(ErrorOf(PolicyWith(R"("warning_rules": ["task_type.forbidden"])")).find(
-                "rule \"task_type.forbidden\" cannot be made a warning"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("warning_rules": ["task_type.forbidden"])"))
+                .find("rule \"task_type.forbidden\" cannot be made a warning"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(PolicyWith(R"("warning_rules": ["parameters.object"])")).find(
-                "cannot be made a warning"),
+  EXPECT_NE(ErrorOf(PolicyWith(R"("warning_rules": ["parameters.object"])"))
+                .find("cannot be made a warning"),
             std::string::npos);
 }
 
@@ -177,8 +177,9 @@ class ContentPolicyFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("content_policy_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("content_policy_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

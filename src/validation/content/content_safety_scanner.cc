@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "validation/content/content_policy_check.h"
 
@@ -59,8 +58,8 @@ ScanOutcome Decide(const ContentPolicy& policy, const std::vector<PolicyViolatio
     outcome.summary = prefix + "violated rule " + first_error->rule + ": " + first_error->message;
   } else if (!violations.empty()) {
     outcome.status = ValidationStatus::kWarning;
-    outcome.summary = prefix + "warning rule " + violations.front().rule + ": " +
-                      violations.front().message;
+    outcome.summary =
+        prefix + "warning rule " + violations.front().rule + ": " + violations.front().message;
   } else {
     outcome.status = ValidationStatus::kPassed;
     outcome.summary = prefix + "all " + std::to_string(in_force.size()) + " rules in force hold";

@@ -34,9 +34,8 @@ class ContentSafetyScannerTest : public ::testing::Test {
     model_.task_type = "text_to_image";
     version_.id = "v1";
     version_.version_string = "1.0.0";
-    params_ = {{"license", "Apache-2.0"},
-               {"intended_use", "marketing drafts"},
-               {"model_card", kGoodCard}};
+    params_ = {
+        {"license", "Apache-2.0"}, {"intended_use", "marketing drafts"}, {"model_card", kGoodCard}};
   }
 
   static ContentPolicy Policy(const std::string& text) {
@@ -242,9 +241,8 @@ TEST_F(ContentSafetyScannerTest, EveryViolationIsReportedAndTheFirstHardOneSumma
   const ScanOutcome outcome = Scan();
   EXPECT_EQ(outcome.status, ValidationStatus::kFailed);
   EXPECT_EQ(ReportedRules(outcome),
-            (std::vector<std::string>{"parameters.required", "license.allowed",
-                                      "task_type.allowed", "model_card.min_length",
-                                      "model_card.required_section",
+            (std::vector<std::string>{"parameters.required", "license.allowed", "task_type.allowed",
+                                      "model_card.min_length", "model_card.required_section",
                                       "model_card.required_section"}));
   EXPECT_NE(outcome.summary.find("violated rule parameters.required"), std::string::npos);
   EXPECT_NE(outcome.summary.find("(5 more in the report)"), std::string::npos) << outcome.summary;

@@ -24,7 +24,7 @@ TEST(PolicyTextTest, ProseCollapsesWhitespace) {
 
 TEST(PolicyTextTest, CharacterCountIsInCodePointsAfterTrimming) {
   EXPECT_EQ(TrimmedCharacterCount("  abc \n"), 3u);
-  EXPECT_EQ(TrimmedCharacterCount("h\xC3\xA9llo"), 5u);       // é is two bytes
+  EXPECT_EQ(TrimmedCharacterCount("h\xC3\xA9llo"), 5u);              // é is two bytes
   EXPECT_EQ(TrimmedCharacterCount("\xE6\xB0\xB4\xE5\xBD\xA9"), 2u);  // two CJK characters
   EXPECT_EQ(TrimmedCharacterCount(" \t\n"), 0u);
 }
@@ -56,7 +56,8 @@ TEST(PolicyTextTest, MentionsInBodyTextAreNotSections) {
 }
 
 TEST(PolicyTextTest, PhrasesMatchAcrossCaseAndSpacing) {
-  EXPECT_TRUE(ContainsPhrase("Ships with the Safety\n  Checker disabled.", "safety checker disabled"));
+  EXPECT_TRUE(
+      ContainsPhrase("Ships with the Safety\n  Checker disabled.", "safety checker disabled"));
   EXPECT_FALSE(ContainsPhrase("safety checker enabled", "safety checker disabled"));
   EXPECT_FALSE(ContainsPhrase("anything", ""));
 }

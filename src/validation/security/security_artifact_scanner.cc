@@ -20,10 +20,14 @@ constexpr std::size_t kFindingsInDetails = 3;
 
 void WriteFinding(JsonWriter& json, const Finding& finding, bool with_message) {
   json.BeginObject()
-      .Key("kind").String(security::ToString(finding.kind))
-      .Key("location").String(finding.location)
-      .Key("offset").Int(static_cast<std::int64_t>(finding.offset))
-      .Key("subject").String(finding.subject);
+      .Key("kind")
+      .String(security::ToString(finding.kind))
+      .Key("location")
+      .String(finding.location)
+      .Key("offset")
+      .Int(static_cast<std::int64_t>(finding.offset))
+      .Key("subject")
+      .String(finding.subject);
   if (with_message) json.Key("message").String(finding.message);
   json.EndObject();
 }
@@ -111,10 +115,14 @@ ScanOutcome ErrorOutcome(const Status& status) {
   outcome.details = details.Take();
   JsonWriter report;
   report.BeginObject()
-      .Key("scan_type").String(ToString(ScanType::kSecurityArtifact))
-      .Key("status").String(ToString(outcome.status))
-      .Key("summary").String(outcome.summary)
-      .Key("error").String(status.message())
+      .Key("scan_type")
+      .String(ToString(ScanType::kSecurityArtifact))
+      .Key("status")
+      .String(ToString(outcome.status))
+      .Key("summary")
+      .String(outcome.summary)
+      .Key("error")
+      .String(status.message())
       .EndObject();
   outcome.report = report.Take();
   return outcome;
@@ -140,9 +148,8 @@ ScanOutcome SecurityArtifactScanner::Scan(const ScanSubject& subject) {
   const security::ScanRules rules{allow_list_, yara_.get(), settings_, {}};
   FindingSink findings;
   ArtifactScanStats stats;
-  const Status status = security::ScanArtifact(**source, subject.file_name,
-                                               subject.version.model_format, rules, findings,
-                                               stats);
+  const Status status = security::ScanArtifact(
+      **source, subject.file_name, subject.version.model_format, rules, findings, stats);
   if (!status.ok()) return ErrorOutcome(status);
   return Outcome(findings, stats, yara_->rule_count());
 }

@@ -91,8 +91,7 @@ YaraRules::~YaraRules() { yr_rules_destroy(rules_); }
 
 // libyara calls back with its own types, which the header keeps out of sight.
 struct YaraCallbacks {
-  static int OnMessage(YR_SCAN_CONTEXT* context, int message, void* message_data,
-                       void* user_data) {
+  static int OnMessage(YR_SCAN_CONTEXT* context, int message, void* message_data, void* user_data) {
     if (message != CALLBACK_MSG_RULE_MATCHING) return CALLBACK_CONTINUE;
     const auto* rule = static_cast<const YR_RULE*>(message_data);
     std::uint64_t first = 0;
