@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build ccache pkg-config git curl jq
+  build-essential cmake ninja-build ccache clang-format pkg-config git curl jq
   libboost1.74-dev libboost-system1.74-dev
   libsqlite3-dev sqlite3
   libpq-dev postgresql-15
